@@ -1,0 +1,45 @@
+# crmmigrate — `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test lint format typecheck bench clean docs
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install crmmigrate with its dev tools
+
+demo: $(STAMP) ## Run the whole pipeline on samples/ into samples/crm.db (SQLite)
+	# The samples carry planted errors on purpose: --fail-on never loads the valid records
+	# and lists the rest, with their reasons, in the run's load/errors.csv.
+	$(BIN)/crmmigrate run -c samples/crmmigrate.yaml --fail-on never
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## Lint, check formatting and type-check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP) ## Reformat the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP) ## Run the benchmarks; results go to benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py
+
+clean: ## Remove the virtualenv, caches and sample runs
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache samples/runs samples/crm.db
+
+docs: $(STAMP) ## Regenerate docs/target-schema.md from the default target schema
+	$(BIN)/python -c "from crmmigrate.target_schema import *; print(schema_markdown(load_target_schema(default_schema_path())), end='')" > docs/target-schema.md

@@ -1,0 +1,335 @@
+"""The project config (``crmmigrate.yaml``, version 1): typed models and precise loading.
+
+Loading happens in two steps, both before any work is done:
+
+1. :func:`load_config` parses and type-checks the file and checks it against the target schema
+   (objects and fields exist, required fields are mapped, references name real sources).
+2. :func:`check_sources` resolves every source path and checks every mapped column against the
+   file's real headers.
+
+Each mistake raises :class:`~crmmigrate.errors.ConfigError` (or ``SourceError``) whose message
+is one line naming the file, the key path (or source column) and the fix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from crmmigrate.errors import ConfigError, SourceError
+from crmmigrate.target_schema import (
+    EXTERNAL_ID,
+    TargetSchema,
+    default_schema_path,
+    load_target_schema,
+)
+from crmmigrate.yamlio import did_you_mean, load_yaml, pydantic_error_line
+
+CONFIG_VERSION = 1
+DateOrder = Literal["YMD", "DMY", "MDY"]
+SOURCE_NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Defaults(_Strict):
+    """Project-wide defaults; each source may override them."""
+
+    country: str = Field(
+        default="TW", description="ISO 3166 alpha-2 region for phones and addresses"
+    )
+    date_order: DateOrder = Field(default="YMD", description="How to read an ambiguous 03/04/05")
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return _check_country(value)
+
+
+def _check_country(value: str) -> str:
+    if len(value) != 2 or not value.isalpha():
+        raise ValueError("must be an ISO 3166 alpha-2 code such as TW, HK, CN, US, GB")
+    return value.upper()
+
+
+class Target(_Strict):
+    """Where the clean data goes."""
+
+    schema_path: str | None = Field(
+        default=None,
+        alias="schema",
+        description="Target schema YAML; default: the crm_default schema shipped with crmmigrate",
+    )
+    url: str = Field(
+        default="sqlite:///crm.db", description="SQLAlchemy URL of the target database"
+    )
+    batch_size: int = Field(default=1000, gt=0, le=100_000, description="Rows per load transaction")
+
+
+class FieldMap(_Strict):
+    """Where one target field's value comes from: exactly one of column, value or concat."""
+
+    column: str | None = Field(default=None, description="Source column")
+    value: str | None = Field(default=None, description="A constant for every record")
+    concat: list[str] | None = Field(default=None, min_length=1, description="Columns to join")
+    sep: str = Field(default=" ", description="Separator for concat")
+    source: str | None = Field(
+        default=None, description="For a reference: the source whose keys the values are"
+    )
+    by: Literal["external_id", "name"] | None = Field(
+        default=None, description="For a reference: match the referenced key or name"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"column": data}
+        if isinstance(data, list):
+            return {"concat": data}
+        if isinstance(data, int | float | bool):
+            raise ValueError("write a column name in quotes, or {value: ...} for a constant")
+        return data
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> FieldMap:
+        given = [k for k in ("column", "value", "concat") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of column:, value: or concat: (a plain string is a column)"
+            )
+        return self
+
+    @property
+    def columns(self) -> list[str]:
+        if self.column is not None:
+            return [self.column]
+        return list(self.concat or [])
+
+
+class Source(_Strict):
+    """One source file (or glob of files) mapped onto one target object."""
+
+    name: str = Field(pattern=SOURCE_NAME_PATTERN, description="Short unique name, used in lineage")
+    path: str = Field(description="File path or glob, relative to the config file")
+    object: str = Field(description="Target object the records become")
+    key: str | None = Field(
+        default=None, description="Column holding the source's record key (becomes the external id)"
+    )
+    encoding: str = Field(default="auto", description="'auto' or a Python codec name")
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    sheet: str | None = Field(default=None, description="Excel sheet name, or '*' for all sheets")
+    country: str | None = None
+    date_order: DateOrder | None = None
+    fields: dict[str, FieldMap] = Field(min_length=1)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return None if value is None else _check_country(value)
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(
+                    f"unknown encoding {value!r}; use auto or a Python codec name such as "
+                    "utf-8, cp950, big5hkscs, gb18030"
+                ) from None
+        return value
+
+
+class Config(_Strict):
+    """A whole ``crmmigrate.yaml``."""
+
+    version: Annotated[int, Field(description="Config format version; this crmmigrate reads 1")]
+    defaults: Defaults = Field(default_factory=Defaults)
+    target: Target = Field(default_factory=Target)
+    runs_dir: str = Field(
+        default="runs", description="Where runs are written, relative to the config"
+    )
+    sources: list[Source] = Field(min_length=1)
+    rules: list[str] = Field(default_factory=list, description="Rule files, relative to the config")
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: int) -> int:
+        if value != CONFIG_VERSION:
+            raise ValueError(f"must be {CONFIG_VERSION} (this crmmigrate reads config version 1)")
+        return value
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded, checked config with everything resolved against its directory."""
+
+    config: Config
+    path: Path
+    schema: TargetSchema
+    config_hash: str
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.base_dir / self.config.runs_dir
+
+    def resolve(self, relative: str) -> Path:
+        return self.base_dir / relative
+
+    def source(self, name: str) -> Source:
+        for src in self.config.sources:
+            if src.name == name:
+                return src
+        raise KeyError(name)
+
+    def country(self, src: Source) -> str:
+        return src.country or self.config.defaults.country
+
+    def date_order(self, src: Source) -> str:
+        return src.date_order or self.config.defaults.date_order
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the config file format (printed by ``crmmigrate schema``)."""
+    schema = Config.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "crmmigrate.yaml (version 1)"
+    return schema
+
+
+def load_config(path: Path) -> Project:
+    """Parse, type-check and schema-check a config file (sources are not opened yet)."""
+    raw = load_yaml(path)
+    if raw is None:
+        raise ConfigError(f"{path}: the file is empty; start from `crmmigrate init`")
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping (version:, sources:, ...)")
+    if "version" not in raw:
+        raise ConfigError(f"{path}: version: required key is missing; add version: 1 at the top")
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(pydantic_error_line(path, exc, root=Config)) from None
+    schema_file = (
+        path.parent / config.target.schema_path
+        if config.target.schema_path
+        else default_schema_path()
+    )
+    if not schema_file.is_file():
+        raise ConfigError(
+            f"{path}: target.schema: {config.target.schema_path}: file not found; "
+            "fix the path or remove the key to use the default schema"
+        )
+    schema = load_target_schema(schema_file)
+    _check_against_schema(path, config, schema)
+    for i, rule_file in enumerate(config.rules):
+        if not (path.parent / rule_file).is_file():
+            raise ConfigError(f"{path}: rules[{i}]: {rule_file}: file not found; fix the path")
+    digest = hashlib.sha256(
+        json.dumps(config.model_dump(mode="json", by_alias=True), sort_keys=True).encode()
+        + schema_file.read_bytes()
+    ).hexdigest()
+    return Project(config=config, path=path, schema=schema, config_hash=digest)
+
+
+def _check_against_schema(path: Path, config: Config, schema: TargetSchema) -> None:
+    names: dict[str, int] = {}
+    for i, src in enumerate(config.sources):
+        where = f"{path}: sources[{i}]"
+        if src.name in names:
+            raise ConfigError(
+                f"{where}.name: {src.name!r} is already the name of sources[{names[src.name]}]; "
+                "give each source a unique name"
+            )
+        names[src.name] = i
+        if src.object not in schema.objects:
+            raise ConfigError(
+                f"{where}.object: unknown object {src.object!r}"
+                + did_you_mean(src.object, schema.objects)
+            )
+        obj = schema.objects[src.object]
+        for fname, fmap in src.fields.items():
+            if fname == EXTERNAL_ID:
+                raise ConfigError(
+                    f"{where}.fields.{fname}: the external id comes from key:; "
+                    "set key: <column> instead"
+                )
+            if fname not in obj.inputs:
+                raise ConfigError(
+                    f"{where}.fields.{fname}: {src.object} has no field {fname!r}"
+                    + did_you_mean(fname, obj.inputs)
+                )
+            fdef = obj.fields.get(fname)
+            is_ref = fdef is not None and fdef.type == "reference"
+            if (fmap.source or fmap.by) and not is_ref:
+                raise ConfigError(
+                    f"{where}.fields.{fname}: source:/by: are only for reference fields"
+                )
+        for cname, comp in obj.composites.items():
+            if cname in src.fields:
+                both = sorted(set(comp.parts.values()) & set(src.fields))
+                if both:
+                    raise ConfigError(
+                        f"{where}.fields: {cname} and {both[0]} are both mapped, but {cname} "
+                        f"is split into {both[0]}; map one of them"
+                    )
+        for fname, fdef in obj.fields.items():
+            if fdef.required and fname not in src.fields:
+                via = [c for c, comp in obj.composites.items() if fname in comp.parts.values()]
+                if not any(c in src.fields for c in via):
+                    alt = f" (or {via[0]})" if via else ""
+                    raise ConfigError(
+                        f"{where}.fields: {src.object}.{fname} is required by the target schema; "
+                        f"map it{alt}"
+                    )
+    for i, src in enumerate(config.sources):
+        for fname, fmap in src.fields.items():
+            if fmap.source is None:
+                continue
+            fdef = schema.objects[src.object].fields[fname]
+            if fmap.source not in names:
+                raise ConfigError(
+                    f"{path}: sources[{i}].fields.{fname}.source: unknown source {fmap.source!r}"
+                    + did_you_mean(fmap.source, names)
+                )
+            ref_src = config.sources[names[fmap.source]]
+            if ref_src.object != fdef.object:
+                raise ConfigError(
+                    f"{path}: sources[{i}].fields.{fname}.source: {fmap.source!r} loads "
+                    f"{ref_src.object}, but {fname} references {fdef.object}"
+                )
+
+
+def check_headers(
+    path: Path, index: int, src: Source, file_label: str, headers: list[str], sheet: str | None
+) -> None:
+    """Check that every column the source maps exists in one file's headers."""
+    in_file = file_label + (f" (sheet {sheet!r})" if sheet else "")
+    wanted: list[tuple[str, str]] = []
+    if src.key is not None:
+        wanted.append(("key", src.key))
+    for fname, fmap in src.fields.items():
+        for j, col in enumerate(fmap.columns):
+            key = f"fields.{fname}" + (f".concat[{j}]" if fmap.concat else "")
+            wanted.append((key, col))
+    present = set(headers)
+    for key, col in wanted:
+        if col not in present:
+            raise SourceError(
+                f"{path}: sources[{index}].{key}: no column {col!r} in {in_file}"
+                + did_you_mean(col, headers)
+            )

@@ -4188,7 +4188,41 @@ def write_readme(exp: dict[str, Any]) -> None:
     for k, v in e.items():
         w(f"| {labels[k]} (`{k}`) | {v} |")
     w("")
+    for text in PIPELINE_TODAY:
+        w(text)
     (HERE / "README.md").write_text("\n".join(out) + "\n", encoding="utf-8", newline="\n")
+
+
+# What crmmigrate does with these files today; tests/test_samples.py asserts each line and is
+# tightened (with this section) as the standardise, dedupe and fill capabilities land.
+PIPELINE_TODAY = [
+    "## What the pipeline does with them today",
+    "",
+    "`make demo` (`crmmigrate run -c samples/crmmigrate.yaml --fail-on never`) gives, per object "
+    "(asserted by `tests/test_samples.py`):",
+    "",
+    "| object | read | rejected | merged | loaded | why rejected / merged |",
+    "|---|---|---|---|---|---|",
+    "| accounts | 80 | 1 | 0 | 79 | blank 公司名稱 (`required-missing name`) |",
+    "| contacts | 500 | 3 | 2 | 495 | 2 blank `Contact ID` (`missing-key`); `1987-02-30` (`invalid-date birthdate`); "
+    "C00117 and C00162 exported twice (merged, the copy with more data survives) |",
+    "| leads | 150 | 2 | 0 | 148 | 2 blank `Last Name` (`required-missing last_name`) |",
+    "| orders | 450 | 0 | 1 | 449 | SO-202503-0017 re-exported in April (merged, the later copy survives: 退貨) |",
+    "",
+    "Reported as warnings and loaded: 11 invalid e-mails (6 legacy, 3 members, 2 leads), 6 orders "
+    "whose 會員編號 is unknown (loaded without a customer link), 2 contacts whose `Company ID` is "
+    "unknown, 1 unknown 產業 value. Standardised on the way: the Big5 file decoded (cp950), "
+    "full-width characters folded (NFKC), e-mails lower-cased, ROC and mixed dates to ISO, "
+    "`NT$1,200` / `10,350元` to numbers, country names to ISO codes, members' Chinese full names "
+    "split (compound surnames kept whole), HubSpot picklists (`IN_PROGRESS`, "
+    "`marketingqualifiedlead`) matched to the target's values.",
+    "",
+    "Not yet handled (later capabilities, planted above): phone numbers to E.164 and impossible "
+    "phones flagged (*standardise*); addresses parsed into components (*standardise*); the person "
+    "and company duplicates with different keys (*dedupe*); guest orders linked by phone "
+    "(*fill+orders*).",
+    "",
+]
 
 
 # ----------------------------------------------------------------------------------------------

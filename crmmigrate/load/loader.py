@@ -1,0 +1,296 @@
+"""Load clean frames into a SQL target (SQLite, PostgreSQL, MariaDB) through SQLAlchemy.
+
+Objects go in ``schema.load_order`` (parents first), each in batches of ``batch_size`` rows.
+A batch is one transaction (see :mod:`crmmigrate.load.batch`); a dry run wraps the whole load
+in one transaction that is rolled back, so children can still find the parents it inserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import get_args
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import exc
+
+from crmmigrate.errors import UsageError
+from crmmigrate.load.batch import Action, BatchRow, LoadMode, write_batch
+from crmmigrate.load.prepare import LINEAGE_COLUMNS, PreparedObject, prepare_object
+from crmmigrate.load.references import resolve_references
+from crmmigrate.load.schema import (
+    BOOKKEEPING_LENGTH,
+    build_metadata,
+    drop_tables,
+    ensure_tables,
+    reference_column,
+)
+from crmmigrate.load.target import (
+    db_reason,
+    is_unavailable,
+    mask_url,
+    open_engine,
+    unreachable,
+)
+from crmmigrate.target_schema import TargetSchema
+
+__all__ = ["LoadMode", "LoadResult", "ObjectLoadResult", "load_frames", "mask_url"]
+
+_LINEAGE = ["object", *LINEAGE_COLUMNS.values()]
+SUCCESS_COLUMNS = (*_LINEAGE, "target_id", "action")
+ERROR_COLUMNS = (*_LINEAGE, "reason")
+
+
+@dataclass(frozen=True)
+class ObjectLoadResult:
+    """Counts for one object; ``inserted + updated + unchanged + failed == attempted``."""
+
+    object: str
+    attempted: int
+    inserted: int
+    updated: int
+    unchanged: int
+    failed: int
+    # References loaded as NULL because no record has that external id (the transform
+    # reported them); counted per reference value, on records that were loaded.
+    unresolved_references: int = 0
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a load did: counts per object (in load order) and one row per record."""
+
+    objects: tuple[ObjectLoadResult, ...]
+    success: pd.DataFrame  # SUCCESS_COLUMNS
+    errors: pd.DataFrame  # ERROR_COLUMNS; reasons name fields, never values
+    dry_run: bool
+
+    @property
+    def failed(self) -> int:
+        return sum(o.failed for o in self.objects)
+
+    def counts(self, obj: str) -> ObjectLoadResult:
+        """The counts of one object; KeyError if it was not in the load."""
+        for result in self.objects:
+            if result.object == obj:
+                return result
+        raise KeyError(obj)
+
+
+@dataclass
+class _Outcome:
+    written: dict[int, tuple[Action, int | None]] = field(default_factory=dict)
+    failures: dict[int, str] = field(default_factory=dict)
+    unresolved: dict[int, int] = field(default_factory=dict)
+
+
+def _check_arguments(
+    frames: Mapping[str, pd.DataFrame],
+    schema: TargetSchema,
+    run_id: str,
+    mode: str,
+    batch_size: int,
+) -> None:
+    if mode not in get_args(LoadMode):
+        raise UsageError(f"load mode {mode!r} is not one of {', '.join(get_args(LoadMode))}")
+    if batch_size < 1:
+        raise UsageError(f"batch size {batch_size} must be at least 1")
+    if not run_id or len(run_id) > BOOKKEEPING_LENGTH:
+        raise UsageError(f"run id must be 1 to {BOOKKEEPING_LENGTH} characters")
+    unknown = sorted(set(frames) - set(schema.objects))
+    if unknown:
+        raise UsageError(
+            f"{unknown[0]}: not an object of target schema {schema.name}",
+            hint="check the run was cleaned against this target schema",
+        )
+
+
+def load_frames(
+    frames: Mapping[str, pd.DataFrame],
+    schema: TargetSchema,
+    url: str,
+    *,
+    run_id: str,
+    mode: LoadMode = "upsert",
+    batch_size: int = 1000,
+    dry_run: bool = False,
+) -> LoadResult:
+    """Load one clean frame per object into the SQL target at ``url``.
+
+    Objects absent from ``frames`` are skipped. Missing tables are created; a dry run drops
+    the ones it created and rolls back everything else. Raises TargetUnreachableError (exit 3)
+    when the target cannot be reached or goes away; batches committed before that stay.
+    """
+    _check_arguments(frames, schema, run_id, mode, batch_size)
+    prepared = [
+        prepare_object(name, schema.objects[name], frames[name])
+        for name in schema.load_order
+        if name in frames
+    ]
+    loader = _Loader(schema, build_metadata(schema), mode, run_id, batch_size, dry_run, url)
+    engine = open_engine(url)
+    try:
+        try:
+            conn = engine.connect()
+        except (exc.OperationalError, exc.InterfaceError) as err:
+            raise unreachable(url, err, connecting=True) from err
+        try:
+            with conn:
+                outcomes = loader.run(conn, prepared)
+        except exc.DBAPIError as err:
+            if is_unavailable(err):
+                raise unreachable(url, err, connecting=False) from err
+            raise
+    finally:
+        engine.dispose()
+    return _result(prepared, outcomes, dry_run)
+
+
+@dataclass(frozen=True)
+class _Loader:
+    schema: TargetSchema
+    metadata: sa.MetaData
+    mode: LoadMode
+    run_id: str
+    batch_size: int
+    dry_run: bool
+    url: str
+
+    def run(self, conn: sa.Connection, prepared: Sequence[PreparedObject]) -> list[_Outcome]:
+        """Create or check the tables, then load every object (rolled back in a dry run)."""
+        created = self._ensure_tables(conn)
+        if not self.dry_run:
+            return self._load_objects(conn, prepared)
+        try:
+            with conn.begin() as everything:
+                outcomes = self._load_objects(conn, prepared)
+                everything.rollback()
+        except BaseException:
+            with suppress(exc.DBAPIError):
+                drop_tables(conn, self.metadata, created)
+            raise
+        # DDL commits implicitly on MariaDB, so the tables are created outside the rolled-back
+        # transaction and dropped here; PostgreSQL and SQLite behave the same way for simplicity.
+        drop_tables(conn, self.metadata, created)
+        return outcomes
+
+    def _ensure_tables(self, conn: sa.Connection) -> list[str]:
+        try:
+            return ensure_tables(conn, self.metadata)
+        except exc.DBAPIError as err:
+            if is_unavailable(err):
+                raise
+            raise UsageError(
+                f"target {mask_url(self.url)}: cannot create the tables: {db_reason(err)}",
+                hint="grant the target user CREATE rights or create the tables first",
+            ) from None
+
+    def _load_objects(
+        self, conn: sa.Connection, prepared: Sequence[PreparedObject]
+    ) -> list[_Outcome]:
+        failed_in_run: dict[str, set[str]] = {}
+        outcomes = []
+        for prep in prepared:
+            outcome = self._load_object(conn, prep, failed_in_run)
+            failed_in_run[prep.name] = {
+                key for pos in outcome.failures if (key := prep.external_ids[pos]) is not None
+            }
+            outcomes.append(outcome)
+        return outcomes
+
+    def _load_object(
+        self, conn: sa.Connection, prep: PreparedObject, failed_in_run: Mapping[str, set[str]]
+    ) -> _Outcome:
+        obj = self.schema.objects[prep.name]
+        tables = self.metadata.tables
+        outcome = _Outcome(failures=dict(prep.failures))
+        reference_columns = [reference_column(f) for f in prep.references]
+        pending = [pos for pos in range(prep.size) if pos not in outcome.failures]
+        for start in range(0, len(pending), self.batch_size):
+            positions = pending[start : start + self.batch_size]
+            # One transaction per batch; inside a dry run's transaction, a savepoint instead.
+            with conn.begin_nested() if self.dry_run else conn.begin():
+                refs = resolve_references(conn, tables, obj, prep, positions, failed_in_run)
+                loadable = [pos for pos in positions if pos not in refs.failures]
+                batch = write_batch(
+                    conn,
+                    tables[prep.name],
+                    _batch_rows(prep, loadable, refs.values),
+                    mode=self.mode,
+                    run_id=self.run_id,
+                    reference_columns=reference_columns,
+                )
+            outcome.failures.update(refs.failures)
+            outcome.failures.update(batch.failures)
+            outcome.written.update(batch.written)
+            outcome.unresolved.update(
+                {pos: n for pos, n in refs.unresolved.items() if pos in batch.written}
+            )
+        return outcome
+
+
+def _batch_rows(
+    prep: PreparedObject, positions: Sequence[int], references: Mapping[int, dict[str, int | None]]
+) -> list[BatchRow]:
+    # Column arrays are sliced once per batch and zipped into dicts: no per-cell lookups.
+    index = np.asarray(positions, dtype=np.intp)
+    columns = list(prep.values)
+    sliced = [prep.values[c][index] for c in columns]
+    value_rows = zip(*sliced, strict=True) if sliced else repeat(())
+    return [
+        BatchRow(
+            position=pos,
+            external_id=str(prep.external_ids[pos]),
+            content_hash=prep.hashes[pos],
+            values={**dict(zip(columns, values, strict=True)), **references.get(pos, {})},
+        )
+        for pos, values in zip(positions, value_rows, strict=False)
+    ]
+
+
+def _result(
+    prepared: Sequence[PreparedObject], outcomes: Sequence[_Outcome], dry_run: bool
+) -> LoadResult:
+    objects, success_parts, error_parts = [], [], []
+    for prep, outcome in zip(prepared, outcomes, strict=True):
+        lost = prep.size - len(outcome.written) - len(outcome.failures)
+        if lost or set(outcome.written) & set(outcome.failures):
+            raise RuntimeError(f"{prep.name}: {lost} records unaccounted for in the load (a bug)")
+        ok = sorted(outcome.written)
+        bad = sorted(outcome.failures)
+        actions = [outcome.written[pos][0] for pos in ok]
+        success = prep.lineage.iloc[ok].reset_index(drop=True)
+        success["target_id"] = pd.array([outcome.written[p][1] for p in ok], dtype="Int64")
+        success["action"] = pd.Series(actions, dtype=object)
+        errors = prep.lineage.iloc[bad].reset_index(drop=True)
+        errors["reason"] = pd.Series([outcome.failures[p] for p in bad], dtype=object)
+        success_parts.append(success)
+        error_parts.append(errors)
+        objects.append(
+            ObjectLoadResult(
+                object=prep.name,
+                attempted=prep.size,
+                inserted=actions.count("inserted"),
+                updated=actions.count("updated"),
+                unchanged=actions.count("unchanged"),
+                failed=len(bad),
+                unresolved_references=sum(outcome.unresolved.values()),
+            )
+        )
+    return LoadResult(
+        objects=tuple(objects),
+        success=_concat(success_parts, SUCCESS_COLUMNS),
+        errors=_concat(error_parts, ERROR_COLUMNS),
+        dry_run=dry_run,
+    )
+
+
+def _concat(parts: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(parts, ignore_index=True)[list(columns)]

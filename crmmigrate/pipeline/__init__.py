@@ -1,0 +1,1 @@
+"""The pipeline stages as library calls: clean, validate, load, and run (all three)."""

@@ -1,0 +1,221 @@
+"""``clean``: backup → extract → map → standardise → merge → resolve references → write a run."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from crmmigrate.config import Project
+from crmmigrate.extract.backup import backup_sources
+from crmmigrate.extract.readers import read_table
+from crmmigrate.pipeline.sources import label, resolve_sources
+from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
+from crmmigrate.runs import Run, create_run
+from crmmigrate.target_schema import EXTERNAL_ID
+from crmmigrate.transform.changes import ChangeLog
+from crmmigrate.transform.dedupe.merge import merge_repeated_keys
+from crmmigrate.transform.mapping import REJECT_COLUMNS, map_source
+from crmmigrate.transform.references import resolve_references
+from crmmigrate.transform.standardise import FieldStats, standardise_frame
+
+Progress = Callable[[str], None]
+RUN_CONFIG = "config"
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    run: Run
+    objects: dict[str, dict[str, int]]
+    changes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run.run_id,
+            "run_dir": str(self.run.path),
+            "objects": self.objects,
+            "changes": self.changes,
+        }
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def content_hash(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
+    """A stable 64-bit hash of a record's field values (what an upsert compares)."""
+    if not fields:
+        return pd.Series(["0" * 16] * len(frame), index=frame.index, dtype=object)
+    hashed = pd.util.hash_pandas_object(frame[sorted(fields)].astype(object), index=False)
+    return hashed.map(lambda h: f"{h:016x}").astype(object)
+
+
+def clean_project(
+    project: Project,
+    *,
+    runs_dir: Path | None = None,
+    write_csv: bool = False,
+    progress: Progress = _noop,
+) -> CleanResult:
+    """Run the clean stage for a checked project; returns the new run."""
+    started = time.monotonic()
+    timings: dict[str, float] = {}
+    progress("checking sources against the config")
+    sources = resolve_sources(project, check=True)
+    run = create_run(
+        runs_dir or project.runs_dir, config_path=project.path, config_hash=project.config_hash
+    )
+    with run.lock():
+        snapshot = run.sub(RUN_CONFIG, "crmmigrate.yaml")
+        shutil.copyfile(project.path, snapshot)
+        shutil.copyfile(project.schema.path or "", run.sub(RUN_CONFIG, "target_schema.yaml"))
+
+        t0 = time.monotonic()
+        progress("backing up sources")
+        all_files = [p for s in sources for p in s.files]
+        backup = backup_sources(all_files, run.sub("backup", "x").parent, project.base_dir)
+        timings["backup"] = time.monotonic() - t0
+
+        log = ChangeLog()
+        stats: dict[str, FieldStats] = {}
+        per_object: dict[str, list[pd.DataFrame]] = {}
+        rejected: list[pd.DataFrame] = []
+        source_info: list[dict[str, Any]] = []
+        objects: dict[str, dict[str, int]] = {}
+        t_extract = t_transform = 0.0
+        for sf in sources:
+            src = sf.source
+            progress(f"reading {src.name}")
+            t0 = time.monotonic()
+            tables = [
+                t
+                for path in sf.files
+                for t in read_table(
+                    path,
+                    encoding=src.encoding,
+                    sheet=src.sheet,
+                    delimiter=src.delimiter,
+                    label=label(project, path),
+                )
+            ]
+            t_extract += time.monotonic() - t0
+            t0 = time.monotonic()
+            mapped = map_source(tables, src, base_dir=str(project.base_dir))
+            obj = project.schema.objects[src.object]
+            frame = standardise_frame(
+                mapped.records,
+                src.object,
+                obj,
+                country=project.country(src),
+                date_order=project.date_order(src),
+                log=log,
+                stats=stats,
+            )
+            t_transform += time.monotonic() - t0
+            per_object.setdefault(src.object, []).append(frame)
+            rejected.append(mapped.rejected)
+            counts = objects.setdefault(src.object, {"read": 0, "rejected": 0, "merged": 0})
+            counts["read"] += mapped.read
+            counts["rejected"] += len(mapped.rejected)
+            source_info.append(
+                {
+                    "name": src.name,
+                    "object": src.object,
+                    "read": mapped.read,
+                    "rejected": len(mapped.rejected),
+                    "files": [
+                        {
+                            "file": label(project, t.path),
+                            "sheet": t.sheet,
+                            "encoding": t.encoding,
+                            "rows": len(t.frame),
+                        }
+                        for t in tables
+                    ],
+                }
+            )
+        timings["extract"] = t_extract
+
+        t0 = time.monotonic()
+        progress("merging repeated keys")
+        frames: dict[str, pd.DataFrame] = {}
+        clusters: list[pd.DataFrame] = []
+        for obj_name, parts in per_object.items():
+            fields = list(project.schema.objects[obj_name].fields)
+            frame = pd.concat(parts, ignore_index=True)
+            for fname in fields:
+                if fname not in frame.columns:
+                    frame[fname] = None
+            frame = frame.astype({f: object for f in fields})
+            merged = merge_repeated_keys(frame, obj_name, [f for f in fields if f in frame], log)
+            clusters.append(merged.clusters)
+            objects[obj_name]["merged"] = merged.merged
+            frames[obj_name] = merged.records
+        ref_stats = resolve_references(frames, project)
+        for obj_name, frame in frames.items():
+            fields = list(project.schema.objects[obj_name].fields)
+            frame["_content_hash"] = content_hash(frame, fields)
+            objects[obj_name]["clean"] = len(frame)
+        timings["transform"] = t_transform + time.monotonic() - t0
+
+        t0 = time.monotonic()
+        progress("writing the run")
+        for obj_name, frame in frames.items():
+            _write_frame(frame, run.sub("clean", f"{obj_name}.parquet"), write_csv)
+        rej = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
+        rej = rej.reindex(columns=REJECT_COLUMNS)
+        rej.to_csv(run.sub("clean", "rejected.csv"), index=False)
+        changes = log.frame()
+        changes.to_parquet(run.sub("changes.parquet"), index=False)
+        pd.concat(clusters, ignore_index=True).to_csv(
+            run.sub("dedupe", "clusters.csv"), index=False
+        )
+        timings["write"] = time.monotonic() - t0
+        timings["total"] = time.monotonic() - started
+
+        run.update_manifest(
+            sources=source_info,
+            backup=[vars(b) for b in backup],
+            schema=project.schema.name,
+            target_url=project.config.target.url,
+        )
+        run.record_stage(
+            "clean",
+            {
+                "status": "done",
+                "seconds": round(timings["total"], 3),
+                "timings": {k: round(v, 3) for k, v in timings.items()},
+                "objects": objects,
+                "fields": {k: v.to_dict() for k, v in sorted(stats.items())},
+                "references": ref_stats,
+                "changes": len(changes),
+            },
+        )
+        write_reconciliation(run, build_reconciliation(run))
+    return CleanResult(run, objects, len(changes))
+
+
+def _write_frame(frame: pd.DataFrame, path: Path, write_csv: bool) -> None:
+    ordered = [c for c in frame.columns if c.startswith("_")] + [
+        c for c in frame.columns if not c.startswith("_")
+    ]
+    ordered.remove(EXTERNAL_ID)
+    ordered.insert(ordered.index("_source_key") + 1, EXTERNAL_ID)
+    frame = frame[ordered]
+    frame.to_parquet(path, index=False)
+    if write_csv:
+        frame.to_csv(path.with_suffix(".csv"), index=False)
+
+
+def read_clean_frames(run: Run) -> dict[str, pd.DataFrame]:
+    """The clean frames of a run, by object."""
+    out: dict[str, pd.DataFrame] = {}
+    for path in sorted((run.path / "clean").glob("*.parquet")):
+        frame = pd.read_parquet(path)
+        out[path.stem] = frame.astype({c: object for c in frame.columns if c != "_source_row"})
+    return out

@@ -1,0 +1,70 @@
+"""``run``: clean → validate → load in one go, stopping at the first stage that fails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crmmigrate.config import Project
+from crmmigrate.errors import ExitCode
+from crmmigrate.load.loader import LoadMode
+from crmmigrate.pipeline.clean import CleanResult, Progress, _noop, clean_project
+from crmmigrate.pipeline.load import LoadStageResult, load_run
+from crmmigrate.pipeline.validate import validate_run
+from crmmigrate.validate.runner import FailOn, ValidationResult
+
+
+@dataclass(frozen=True)
+class RunResult:
+    clean: CleanResult
+    validation: ValidationResult
+    load: LoadStageResult | None
+
+    @property
+    def stopped_at(self) -> str | None:
+        if not self.validation.passed:
+            return "validate"
+        if self.load is not None and not self.load.ok:
+            return "load"
+        return None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.stopped_at is None else ExitCode.DATA_FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.clean.run.run_id,
+            "stopped_at": self.stopped_at,
+            "clean": self.clean.to_dict(),
+            "validation": {"passed": self.validation.passed, "counts": self.validation.counts()},
+            "load": self.load.to_dict() if self.load else None,
+        }
+
+
+def run_project(
+    project: Project,
+    *,
+    runs_dir: Path | None = None,
+    fail_on: FailOn = "error",
+    target: str | None = None,
+    mode: LoadMode = "upsert",
+    dry_run: bool = False,
+    progress: Progress = _noop,
+) -> RunResult:
+    """The whole pipeline; a failed validation stops before the load."""
+    cleaned = clean_project(project, runs_dir=runs_dir, progress=progress)
+    progress("validating")
+    validation = validate_run(cleaned.run, fail_on=fail_on)
+    if not validation.passed:
+        return RunResult(cleaned, validation, None)
+    progress("loading")
+    loaded = load_run(
+        cleaned.run,
+        target=target,
+        mode=mode,
+        dry_run=dry_run,
+        batch_size=project.config.target.batch_size,
+    )
+    return RunResult(cleaned, validation, loaded)

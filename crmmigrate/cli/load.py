@@ -1,0 +1,87 @@
+"""``crmmigrate load``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crmmigrate.cli.common import (
+    DEFAULT_CONFIG,
+    ConfigOpt,
+    DebugOpt,
+    JsonOpt,
+    QuietOpt,
+    RunArg,
+    emit_json,
+    err,
+    handle_errors,
+    out,
+    runs_dir_for,
+)
+from crmmigrate.cli.render import load_table, reconciliation_table
+from crmmigrate.errors import ExitCode
+from crmmigrate.load.loader import LoadMode
+from crmmigrate.pipeline.load import load_run
+from crmmigrate.runs import find_run
+
+TargetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--target",
+        help="SQLAlchemy URL of the target; default: $CRMMIGRATE_TARGET_URL, else the config's.",
+    ),
+]
+ModeOpt = Annotated[LoadMode, typer.Option("--mode", help="insert or upsert (by external id).")]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Do everything inside a transaction that is rolled back.")
+]
+BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("load")(load)
+
+
+@handle_errors
+def load(
+    run: RunArg = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    target: TargetOpt = None,
+    mode: ModeOpt = "upsert",
+    dry_run: DryRunOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Load a run that was not validated or failed validation."),
+    ] = False,
+    batch_size: BatchOpt = 1000,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Load a validated run into the target; exit 1 if any record was rejected."""
+    target_run = find_run(run, runs_dir_for(config, run))
+    result = load_run(
+        target_run, target=target, mode=mode, dry_run=dry_run, force=force, batch_size=batch_size
+    )
+    payload = result.to_dict()
+    if json_out:
+        emit_json(payload)
+    elif not quiet:
+        out.print(load_table(payload["objects"], result.target, result.result.dry_run))
+        out.print(reconciliation_table(result.reconciliation))
+    if not result.ok:
+        if not quiet:
+            if not result.reconciliation.balanced:
+                err.print(
+                    "reconciliation does not balance for: "
+                    + ", ".join(result.reconciliation.unbalanced()),
+                    markup=False,
+                )
+            if result.failed_rows:
+                err.print(
+                    f"{result.failed_rows:,} records rejected by the target; reasons in "
+                    f"{target_run.path / 'load' / 'errors.csv'}",
+                    markup=False,
+                )
+        raise typer.Exit(int(ExitCode.DATA_FAILED))

@@ -1,0 +1,78 @@
+"""Rich renderings of library results (terminal only; JSON comes from the results' to_dict)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from crmmigrate.report.reconciliation import ObjectFlow, Reconciliation
+from crmmigrate.validate.runner import ValidationResult
+
+_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def _n(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def reconciliation_table(rec: Reconciliation) -> Table:
+    loaded = rec.stage == "load"
+    table = Table(title=f"Reconciliation — run {rec.run_id}", title_justify="left")
+    cols = ["object", "read", "rejected", "merged", "clean"]
+    if loaded:
+        cols += ["loaded", "inserted", "updated", "unchanged"]
+    cols.append("balanced")
+    for col in cols:
+        table.add_column(col, justify="left" if col == "object" else "right", min_width=len(col))
+
+    def row(flow: ObjectFlow, *, bold: bool = False) -> list[str]:
+        cells = [flow.object, _n(flow.read), _n(flow.rejected), _n(flow.merged), _n(flow.clean)]
+        if loaded:
+            cells += [_n(flow.loaded), _n(flow.inserted), _n(flow.updated), _n(flow.unchanged)]
+        cells.append("[green]yes[/]" if flow.balanced else "[red]NO[/]")
+        if bold:
+            cells = [f"[bold]{c}[/]" for c in cells]
+        return cells
+
+    for flow in rec.objects:
+        table.add_row(*row(flow))
+    table.add_section()
+    table.add_row(*row(rec.totals(), bold=True))
+    table.caption = (
+        "read = loaded + merged + rejected" if loaded else "read = clean + merged + rejected"
+    )
+    return table
+
+
+def validation_table(result: ValidationResult, limit: int = 30) -> Table:
+    table = Table(title="Validation findings", title_justify="left")
+    for col in ("severity", "object.field", "rule", "count", "% rows", "e.g. file:row"):
+        table.add_column(
+            col, justify="right" if col in ("count", "% rows") else "left", min_width=len(col)
+        )
+    rules = result.by_rule()
+    for rule in rules[:limit]:
+        sev = rule["severity"]
+        table.add_row(
+            f"[{_STYLE[sev]}]{sev}[/]",
+            f"{rule['object']}.{rule['field']}",
+            rule["code"],
+            f"{rule['count']:,}",
+            f"{rule['percent']:.1f}",
+            ", ".join(rule["sample_rows"][:2]),
+        )
+    if len(rules) > limit:
+        table.caption = f"{len(rules) - limit} more rules in validation.json"
+    return table
+
+
+def load_table(objects: list[dict[str, Any]], target: str, dry_run: bool) -> Table:
+    title = f"Load into {target}" + (" (dry run, rolled back)" if dry_run else "")
+    table = Table(title=title, title_justify="left")
+    cols = ["object", "attempted", "inserted", "updated", "unchanged", "failed", "excluded"]
+    for col in cols:
+        table.add_column(col, justify="left" if col == "object" else "right", min_width=len(col))
+    for o in objects:
+        table.add_row(o["object"], *(f"{o.get(c, 0):,}" for c in cols[1:]))
+    return table

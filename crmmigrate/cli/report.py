@@ -1,0 +1,48 @@
+"""``crmmigrate report``."""
+
+from __future__ import annotations
+
+import typer
+
+from crmmigrate.cli.common import (
+    DEFAULT_CONFIG,
+    ConfigOpt,
+    DebugOpt,
+    JsonOpt,
+    QuietOpt,
+    RunArg,
+    emit_json,
+    err,
+    handle_errors,
+    out,
+    runs_dir_for,
+)
+from crmmigrate.cli.render import reconciliation_table
+from crmmigrate.errors import ExitCode
+from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
+from crmmigrate.runs import find_run
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+
+
+@handle_errors
+def report(
+    run: RunArg = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Rebuild a run's reconciliation.json from its stages and show it; exit 1 if unbalanced."""
+    target_run = find_run(run, runs_dir_for(config, run))
+    rec = build_reconciliation(target_run)
+    write_reconciliation(target_run, rec)
+    if json_out:
+        emit_json(rec.to_dict())
+    elif not quiet:
+        out.print(reconciliation_table(rec))
+        err.print(f"written to {target_run.path / 'reconciliation.json'}", markup=False)
+    if not rec.balanced:
+        raise typer.Exit(int(ExitCode.DATA_FAILED))

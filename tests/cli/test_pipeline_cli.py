@@ -1,0 +1,174 @@
+"""The exit-code contract and the CLI/library agreement, through the real commands."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crmmigrate.cli.main import app
+from tests.conftest import BASE_CONFIG
+
+Make = Callable[..., Path]
+
+
+@pytest.fixture
+def project(make_project: Make, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = make_project()
+    monkeypatch.chdir(path.parent)
+    return path
+
+
+def invoke(*args: str) -> object:
+    return CliRunner().invoke(app, list(args))
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("crmmigrate ")
+
+
+def test_every_command_has_help() -> None:
+    for command in ("init", "profile", "clean", "validate", "load", "report", "run", "schema"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage" in result.stdout
+
+
+def test_validate_exit_codes_follow_fail_on(project: Path) -> None:
+    assert invoke("clean", "--quiet").exit_code == 0
+    # the fixture has 2 invalid dates (errors), an invalid email and an unknown account (warnings)
+    assert invoke("validate", "--quiet").exit_code == 1
+    assert invoke("validate", "--quiet", "--fail-on", "never").exit_code == 0
+    assert invoke("validate", "--quiet", "--fail-on", "warning").exit_code == 1
+
+
+def test_validate_passes_on_clean_data(make_project: Make, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = "Contact ID,First Name,Last Name,E-mail,DOB,Company\nC1,Ann,Lee,a@b.co,1985-03-04,A1\n"
+    path = make_project(contacts__csv=good)
+    monkeypatch.chdir(path.parent)
+    assert invoke("clean", "--quiet").exit_code == 0
+    result = invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert "validation passed" in result.stdout
+
+
+def test_load_refuses_a_failed_validation_without_force(project: Path) -> None:
+    invoke("clean", "--quiet")
+    invoke("validate", "--quiet")
+    result = invoke("load")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: run ")
+    assert (
+        "failed validation (fix the findings in validation.json, or pass --force" in result.stderr
+    )
+
+
+def test_load_refuses_an_unvalidated_run(project: Path) -> None:
+    invoke("clean", "--quiet")
+    result = invoke("load")
+    assert result.exit_code == 2
+    assert "has not been validated" in result.stderr
+
+
+def test_run_loads_and_second_run_changes_nothing(project: Path) -> None:
+    first = invoke("run", "--fail-on", "never", "--json")
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout)
+    assert data["stopped_at"] is None
+    with sqlite3.connect(project.parent / "crm.db") as db:
+        before = db.execute("select * from contacts order by id").fetchall()
+    second = invoke("run", "--fail-on", "never", "--json")
+    assert second.exit_code == 0
+    loaded = json.loads(second.stdout)["load"]["objects"]
+    assert all(o["inserted"] == 0 and o["updated"] == 0 for o in loaded)
+    assert sum(o["unchanged"] for o in loaded) == sum(o["attempted"] for o in loaded)
+    with sqlite3.connect(project.parent / "crm.db") as db:
+        assert db.execute("select * from contacts order by id").fetchall() == before
+
+
+def test_run_stops_at_failed_validation(project: Path) -> None:
+    result = invoke("run", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["stopped_at"] == "validate"
+    assert data["load"] is None
+    assert not (project.parent / "crm.db").exists()
+
+
+def test_unreachable_target_is_exit_3_with_masked_password(project: Path) -> None:
+    invoke("clean", "--quiet")
+    invoke("validate", "--quiet", "--fail-on", "never")
+    url = "postgresql+psycopg://user:s3cret@127.0.0.1:1/nowhere"
+    result = invoke("load", "--target", url)
+    assert result.exit_code == 3, result.output
+    assert "s3cret" not in result.output + result.stderr
+    assert "***" in result.stderr
+
+
+def test_json_result_equals_library_result(project: Path) -> None:
+    from crmmigrate.pipeline.validate import validate_run
+    from crmmigrate.runs import find_run
+
+    invoke("clean", "--quiet")
+    cli = json.loads(invoke("validate", "--json", "--fail-on", "never").stdout)
+    lib = validate_run(find_run(None, project.parent / "runs"), fail_on="never").to_dict()
+    for key in ("passed", "counts", "records", "rules", "findings"):
+        assert cli[key] == json.loads(json.dumps(lib[key], default=str)), key
+
+
+def test_report_rebuilds_reconciliation(project: Path) -> None:
+    invoke("run", "--fail-on", "never", "--quiet")
+    result = invoke("report", "--json")
+    assert result.exit_code == 0
+    rec = json.loads(result.stdout)
+    assert rec["balanced"] is True
+    assert rec["stage"] == "load"
+    total = rec["total"]
+    assert total["read"] == total["loaded"] + total["merged"] + total["rejected"]
+
+
+def test_crash_is_exit_70_with_trace_file_and_no_values(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("secret customer value ann@example.com")
+
+    monkeypatch.setattr("crmmigrate.cli.clean.clean_project", boom)
+    result = invoke("clean")
+    assert result.exit_code == 70
+    assert "crmmigrate crashed (RuntimeError); this is a bug." in result.stderr
+    assert "ann@example.com" not in result.output + result.stderr
+    trace = Path(result.stderr.split("Full trace written to ")[1].split(";")[0])
+    assert "ann@example.com" in trace.read_text()
+
+
+def test_interrupt_is_exit_130(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_a: object, **_k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("crmmigrate.cli.clean.clean_project", interrupted)
+    assert invoke("clean").exit_code == 130
+
+
+def test_missing_run_is_exit_2(project: Path) -> None:
+    result = invoke("validate", "no-such-run")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: no-such-run: no such run")
+
+
+def test_schema_prints_json_schema() -> None:
+    result = invoke("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "crmmigrate.yaml (version 1)"
+    assert "sources" in schema["properties"]
+
+
+def test_base_config_is_valid() -> None:
+    assert "version: 1" in BASE_CONFIG

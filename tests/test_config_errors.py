@@ -1,0 +1,173 @@
+"""Every config mistake: exit 2 and one exact line naming file, key path and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crmmigrate.cli.main import app
+from tests.conftest import BASE_CONFIG
+
+CASES = [
+    (
+        "unknown top-level key",
+        BASE_CONFIG.replace("defaults:", "defualts:"),
+        "crmmigrate.yaml: defualts: unknown key; did you mean 'defaults'?",
+    ),
+    (
+        "unknown source key",
+        BASE_CONFIG.replace("    key: Account No", "    kee: Account No"),
+        "crmmigrate.yaml: sources[0].kee: unknown key; did you mean 'key'?",
+    ),
+    (
+        "wrong version",
+        BASE_CONFIG.replace("version: 1", "version: 2"),
+        "crmmigrate.yaml: version: must be 1 (this crmmigrate reads config version 1)",
+    ),
+    (
+        "missing version",
+        BASE_CONFIG.replace("version: 1\n", ""),
+        "crmmigrate.yaml: version: required key is missing; add version: 1 at the top",
+    ),
+    (
+        "bad date order",
+        BASE_CONFIG.replace("date_order: YMD", "date_order: XYZ"),
+        "crmmigrate.yaml: defaults.date_order: must be one of 'YMD', 'DMY' or 'MDY'",
+    ),
+    (
+        "country name instead of code",
+        BASE_CONFIG.replace("country: TW", "country: Taiwan"),
+        "crmmigrate.yaml: defaults.country: must be an ISO 3166 alpha-2 code such as "
+        "TW, HK, CN, US, GB",
+    ),
+    (
+        "unknown object",
+        BASE_CONFIG.replace("object: contacts", "object: contact"),
+        "crmmigrate.yaml: sources[1].object: unknown object 'contact'; did you mean 'contacts'?",
+    ),
+    (
+        "unknown target field",
+        BASE_CONFIG.replace("email: E-mail", "emial: E-mail"),
+        "crmmigrate.yaml: sources[1].fields.emial: contacts has no field 'emial'; "
+        "did you mean 'email'?",
+    ),
+    (
+        "column not in the file",
+        BASE_CONFIG.replace("email: E-mail", "email: Email"),
+        "crmmigrate.yaml: sources[1].fields.email: no column 'Email' in contacts.csv; "
+        "did you mean 'E-mail'?",
+    ),
+    (
+        "key column not in the file",
+        BASE_CONFIG.replace("key: Contact ID", "key: ContactID"),
+        "crmmigrate.yaml: sources[1].key: no column 'ContactID' in contacts.csv; "
+        "did you mean 'Contact ID'?",
+    ),
+    (
+        "source file missing",
+        BASE_CONFIG.replace("path: contacts.csv", "path: contact.csv"),
+        "crmmigrate.yaml: sources[1].path: contact.csv: file not found; check path: in the config",
+    ),
+    (
+        "malformed YAML",
+        BASE_CONFIG.replace("phone: Phone}", "phone: Phone"),
+        "crmmigrate.yaml:10:9: malformed YAML (expected ',' or '}', but got ':'); "
+        "check indentation, colons and quoting",
+    ),
+    (
+        "duplicate key",
+        BASE_CONFIG.replace("      birthdate: DOB\n", "      birthdate: DOB\n      email: DOB\n"),
+        "crmmigrate.yaml:19: duplicate key 'email'; keep one of them",
+    ),
+    (
+        "duplicate source name",
+        BASE_CONFIG.replace("name: legacy", "name: erp"),
+        "crmmigrate.yaml: sources[1].name: 'erp' is already the name of sources[0]; "
+        "give each source a unique name",
+    ),
+    (
+        "required field not mapped",
+        BASE_CONFIG.replace("      last_name: Last Name\n", ""),
+        "crmmigrate.yaml: sources[1].fields: contacts.last_name is required by the target "
+        "schema; map it (or full_name)",
+    ),
+    (
+        "unknown encoding",
+        BASE_CONFIG.replace("    object: accounts", "    encoding: big-5\n    object: accounts"),
+        "crmmigrate.yaml: sources[0].encoding: unknown encoding 'big-5'; use auto or a Python "
+        "codec name such as utf-8, cp950, big5hkscs, gb18030",
+    ),
+    (
+        "reference to an unknown source",
+        BASE_CONFIG.replace("source: erp}", "source: erpp}"),
+        "crmmigrate.yaml: sources[1].fields.account.source: unknown source 'erpp'; "
+        "did you mean 'erp'?",
+    ),
+    (
+        "reference to a source of another object",
+        BASE_CONFIG.replace("source: erp}", "source: legacy}"),
+        "crmmigrate.yaml: sources[1].fields.account.source: 'legacy' loads contacts, "
+        "but account references accounts",
+    ),
+    (
+        "column and constant both given",
+        BASE_CONFIG.replace("email: E-mail", "email: {column: E-mail, value: x}"),
+        "crmmigrate.yaml: sources[1].fields.email: give exactly one of column:, value: or "
+        "concat: (a plain string is a column)",
+    ),
+    (
+        "no sources",
+        "version: 1\nsources: []\n",
+        "crmmigrate.yaml: sources: needs at least 1 item(s)",
+    ),
+    (
+        "empty file",
+        "",
+        "crmmigrate.yaml: the file is empty; start from `crmmigrate init`",
+    ),
+    (
+        "composite and its part both mapped",
+        BASE_CONFIG.replace("email: E-mail", "email: E-mail\n      full_name: First Name"),
+        "crmmigrate.yaml: sources[1].fields: full_name and first_name are both mapped, but "
+        "full_name is split into first_name; map one of them",
+    ),
+    (
+        "source name with a space",
+        BASE_CONFIG.replace("name: legacy", "name: legacy contacts"),
+        "crmmigrate.yaml: sources[1].name: use only letters, digits, '_', '.' and '-' (no spaces)",
+    ),
+    (
+        "rules file missing",
+        BASE_CONFIG + "rules: [rules/validate.yaml]\n",
+        "crmmigrate.yaml: rules[0]: rules/validate.yaml: file not found; fix the path",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_config_mistake_is_one_exact_line_and_exit_2(
+    make_project: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    config: str,
+    message: str,
+) -> None:
+    path = make_project(config)
+    monkeypatch.chdir(path.parent)
+    result = CliRunner().invoke(app, ["clean", "-c", "crmmigrate.yaml"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"error: {message}"
+    assert result.stdout == ""
+    assert not (path.parent / "runs").exists(), "no run may be started on a bad config"
+
+
+def test_config_errors_never_show_customer_values(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_project(BASE_CONFIG.replace("email: E-mail", "email: Email"))
+    monkeypatch.chdir(path.parent)
+    result = CliRunner().invoke(app, ["clean", "-c", "crmmigrate.yaml"])
+    for value in ("ANN@EXAMPLE.COM", "Ann", "Lee", "bob@example.com"):
+        assert value not in result.output + result.stderr

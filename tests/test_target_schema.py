@@ -13,7 +13,9 @@ ROOT = Path(__file__).parent.parent
 
 
 def test_default_schema_is_the_rules_file() -> None:
-    assert default_schema_path().read_bytes() == (ROOT / "rules/target/crm_default.yaml").read_bytes()
+    assert (
+        default_schema_path().read_bytes() == (ROOT / "rules/target/crm_default.yaml").read_bytes()
+    )
 
 
 def test_load_order_puts_parents_first() -> None:

@@ -168,7 +168,7 @@ def clean_project(
         for obj_name, frame in frames.items():
             _write_frame(frame, run.sub("clean", f"{obj_name}.parquet"), write_csv)
         rej = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
-        rej = rej.reindex(columns=REJECT_COLUMNS)
+        rej = rej.reindex(columns=REJECT_COLUMNS).rename(columns=lambda c: c.lstrip("_"))
         rej.to_csv(run.sub("clean", "rejected.csv"), index=False)
         changes = log.frame()
         changes.to_parquet(run.sub("changes.parquet"), index=False)
@@ -217,5 +217,9 @@ def read_clean_frames(run: Run) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     for path in sorted((run.path / "clean").glob("*.parquet")):
         frame = pd.read_parquet(path)
-        out[path.stem] = frame.astype({c: object for c in frame.columns if c != "_source_row"})
+        text = [c for c in frame.columns if c != "_source_row"]
+        # parquet reads strings back as pandas' string dtype with NaN for missing: the pipeline's
+        # contract is object columns holding str or None
+        frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
+        out[path.stem] = frame
     return out

@@ -19,7 +19,7 @@ from crmmigrate.config import FieldMap, Source
 from crmmigrate.extract.readers import RawTable
 
 LINEAGE = ["_record_id", "_source", "_source_file", "_source_sheet", "_source_row", "_source_key"]
-REJECT_COLUMNS = [*LINEAGE, "object", "stage", "reason"]
+REJECT_COLUMNS = ["object", *LINEAGE, "external_id", "stage", "reason"]
 
 
 @dataclass(frozen=True)

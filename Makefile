@@ -37,6 +37,7 @@ format: $(STAMP) ## Reformat the code
 
 bench: $(STAMP) ## Run the benchmarks; results go to benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_standardise.py
 
 clean: ## Remove the virtualenv, caches and sample runs
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache samples/runs samples/crm.db

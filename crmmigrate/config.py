@@ -29,6 +29,7 @@ from crmmigrate.target_schema import (
     default_schema_path,
     load_target_schema,
 )
+from crmmigrate.transform.standardise.options import TYPE_OPTIONS, check_options
 from crmmigrate.yamlio import did_you_mean, load_yaml, pydantic_error_line
 
 CONFIG_VERSION = 1
@@ -130,6 +131,10 @@ class Source(_Strict):
     country: str | None = None
     date_order: DateOrder | None = None
     fields: dict[str, FieldMap] = Field(min_length=1)
+    standardise: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per-field standardiser options for this source, e.g. {phone: {region: HK}}",
+    )
 
     @field_validator("country")
     @classmethod
@@ -158,6 +163,10 @@ class Config(_Strict):
     target: Target = Field(default_factory=Target)
     runs_dir: str = Field(
         default="runs", description="Where runs are written, relative to the config"
+    )
+    standardise: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Project-wide standardiser options per field type: {phone: {output: E164}}",
     )
     sources: list[Source] = Field(min_length=1)
     rules: list[str] = Field(default_factory=list, description="Rule files, relative to the config")
@@ -236,6 +245,7 @@ def load_config(path: Path) -> Project:
         )
     schema = load_target_schema(schema_file)
     _check_against_schema(path, config, schema)
+    _check_options(path, config, schema)
     for i, rule_file in enumerate(config.rules):
         if not (path.parent / rule_file).is_file():
             raise ConfigError(f"{path}: rules[{i}]: {rule_file}: file not found; fix the path")
@@ -244,6 +254,30 @@ def load_config(path: Path) -> Project:
         + schema_file.read_bytes()
     ).hexdigest()
     return Project(config=config, path=path, schema=schema, config_hash=digest)
+
+
+def _check_options(path: Path, config: Config, schema: TargetSchema) -> None:
+    for kind, options in config.standardise.items():
+        if kind not in TYPE_OPTIONS:
+            raise ConfigError(
+                f"{path}: standardise.{kind}: not a field type with options"
+                + did_you_mean(kind, TYPE_OPTIONS)
+            )
+        problem = check_options(kind, options)
+        if problem:
+            raise ConfigError(f"{path}: standardise.{kind}.{problem}")
+    for i, src in enumerate(config.sources):
+        obj = schema.objects[src.object]
+        for fname, options in src.standardise.items():
+            where = f"{path}: sources[{i}].standardise.{fname}"
+            fdef = obj.fields.get(fname)
+            comp = obj.composites.get(fname)
+            if fdef is None and comp is None:
+                hint = did_you_mean(fname, obj.inputs)
+                raise ConfigError(f"{where}: {src.object} has no field {fname!r}{hint}")
+            problem = check_options(fdef.type if fdef else comp.type, options)  # type: ignore[union-attr]
+            if problem:
+                raise ConfigError(f"{where}.{problem}")
 
 
 def _check_against_schema(path: Path, config: Config, schema: TargetSchema) -> None:
@@ -279,14 +313,6 @@ def _check_against_schema(path: Path, config: Config, schema: TargetSchema) -> N
                 raise ConfigError(
                     f"{where}.fields.{fname}: source:/by: are only for reference fields"
                 )
-        for cname, comp in obj.composites.items():
-            if cname in src.fields:
-                both = sorted(set(comp.parts.values()) & set(src.fields))
-                if both:
-                    raise ConfigError(
-                        f"{where}.fields: {cname} and {both[0]} are both mapped, but {cname} "
-                        f"is split into {both[0]}; map one of them"
-                    )
         for fname, fdef in obj.fields.items():
             if fdef.required and fname not in src.fields:
                 via = [c for c, comp in obj.composites.items() if fname in comp.parts.values()]

@@ -35,6 +35,10 @@ FieldType = Literal[
     "picklist",
     "reference",
     "tax_id",
+    "tw_ubn",
+    "tw_national_id",
+    "cn_uscc",
+    "hk_brn",
 ]
 CompositeType = Literal["person_name", "address"]
 
@@ -43,8 +47,8 @@ EXTERNAL_ID_MAX_LENGTH = 255
 
 # The parts a composite of each type may be split into.
 COMPOSITE_PARTS: dict[str, tuple[str, ...]] = {
-    "person_name": ("salutation", "first", "last"),
-    "address": ("street", "city", "state", "postal_code", "country"),
+    "person_name": ("salutation", "first", "last", "suffix"),
+    "address": ("street", "line2", "district", "city", "state", "postal_code", "country"),
 }
 
 
@@ -63,6 +67,8 @@ class FieldDef(_Strict):
     aliases: dict[str, str] | None = None
     object: str | None = None
     by: Literal["external_id", "name"] = "external_id"
+    extension: str | None = None
+    second: str | None = None
     label: str | None = None
     description: str | None = None
     salesforce: str | None = None
@@ -82,6 +88,10 @@ class FieldDef(_Strict):
             raise ValueError("a reference field needs object: <referenced object>")
         if self.type != "reference" and self.object is not None:
             raise ValueError("object: is only for type: reference")
+        if self.extension is not None and self.type != "phone":
+            raise ValueError("extension: is only for type: phone")
+        if self.second is not None and self.type not in ("phone", "email"):
+            raise ValueError("second: is only for type: phone or email")
         return self
 
 
@@ -114,6 +124,11 @@ class ObjectDef(_Strict):
     def _check_names(self) -> ObjectDef:
         if EXTERNAL_ID in self.fields:
             raise ValueError(f"{EXTERNAL_ID} is implicit on every object; remove it from fields:")
+        for name, fdef in self.fields.items():
+            for key in ("extension", "second"):
+                target = getattr(fdef, key)
+                if target is not None and target not in self.fields:
+                    raise ValueError(f"{name}: {key}: names unknown field {target!r}")
         for name, comp in self.composites.items():
             if name in self.fields:
                 raise ValueError(f"composite {name!r} has the name of a field")

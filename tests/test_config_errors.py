@@ -129,15 +129,32 @@ CASES = [
         "crmmigrate.yaml: the file is empty; start from `crmmigrate init`",
     ),
     (
-        "composite and its part both mapped",
-        BASE_CONFIG.replace("email: E-mail", "email: E-mail\n      full_name: First Name"),
-        "crmmigrate.yaml: sources[1].fields: full_name and first_name are both mapped, but "
-        "full_name is split into first_name; map one of them",
-    ),
-    (
         "source name with a space",
         BASE_CONFIG.replace("name: legacy", "name: legacy contacts"),
         "crmmigrate.yaml: sources[1].name: use only letters, digits, '_', '.' and '-' (no spaces)",
+    ),
+    (
+        "unknown standardise option",
+        BASE_CONFIG + "standardise: {phone: {outptu: E164}}\n",
+        "crmmigrate.yaml: standardise.phone.outptu: unknown option; did you mean 'output'?",
+    ),
+    (
+        "bad standardise option value",
+        BASE_CONFIG.replace(
+            "    key: Contact ID\n",
+            "    key: Contact ID\n    standardise: {birthdate: {date_order: DDMMYY}}\n",
+        ),
+        "crmmigrate.yaml: sources[1].standardise.birthdate.date_order: "
+        "must be one of YMD, DMY, MDY",
+    ),
+    (
+        "standardise options for an unknown field",
+        BASE_CONFIG.replace(
+            "    key: Contact ID\n",
+            "    key: Contact ID\n    standardise: {mobile: {region: HK}}\n",
+        ),
+        "crmmigrate.yaml: sources[1].standardise.mobile: contacts has no field 'mobile'; "
+        "did you mean 'mobile_phone'?",
     ),
     (
         "rules file missing",

@@ -20,7 +20,7 @@ from crmmigrate.cli.common import (
     out,
     progress,
 )
-from crmmigrate.cli.render import reconciliation_table
+from crmmigrate.cli.render import fields_table, reconciliation_table
 from crmmigrate.pipeline.clean import clean_project
 from crmmigrate.report.reconciliation import build_reconciliation
 
@@ -45,7 +45,9 @@ def clean(
     if json_out:
         emit_json(result.to_dict())
     elif not quiet:
-        out.print(reconciliation_table(build_reconciliation(result.run)))
+        rec = build_reconciliation(result.run)
+        out.print(fields_table(rec.fields))
+        out.print(reconciliation_table(rec))
         out.print(f"{result.changes:,} cell changes logged in changes.parquet")
     if not quiet:
         err.print(f"run written to {result.run.path}", markup=False)

@@ -76,3 +76,24 @@ def load_table(objects: list[dict[str, Any]], target: str, dry_run: bool) -> Tab
     for o in objects:
         table.add_row(o["object"], *(f"{o.get(c, 0):,}" for c in cols[1:]))
     return table
+
+
+def fields_table(fields: dict[str, Any], limit: int = 40) -> Table:
+    """Per-field standardisation outcome: how many values were ok, fixed, invalid, empty."""
+    table = Table(title="Standardisation per field", title_justify="left")
+    for col in ("object.field", "ok", "fixed", "invalid", "empty", "top reasons / flags"):
+        left = col in ("object.field", "top reasons / flags")
+        table.add_column(col, justify="left" if left else "right", min_width=len(col))
+    rows = [(n, info) for n, info in fields.items() if info.get("fixed") or info.get("invalid")]
+    rows.sort(key=lambda kv: (-int(kv[1].get("invalid", 0)), kv[0]))
+    for name, info in rows[:limit]:
+        notes = {**info.get("reasons", {}), **info.get("flags", {})}
+        top = ", ".join(f"{k} {v:,}" for k, v in sorted(notes.items(), key=lambda kv: -kv[1])[:3])
+        table.add_row(
+            name,
+            *(f"{int(info.get(k, 0)):,}" for k in ("ok", "fixed", "invalid", "empty")),
+            top,
+        )
+    if len(rows) > limit:
+        table.caption = f"{len(rows) - limit} more fields in reconciliation.json"
+    return table

@@ -22,7 +22,7 @@ from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.dedupe.merge import merge_repeated_keys
 from crmmigrate.transform.mapping import REJECT_COLUMNS, map_source
 from crmmigrate.transform.references import resolve_references
-from crmmigrate.transform.standardise import FieldStats, standardise_frame
+from crmmigrate.transform.standardise.dispatch import FieldStats, SourceContext, standardise_frame
 
 Progress = Callable[[str], None]
 RUN_CONFIG = "config"
@@ -107,15 +107,14 @@ def clean_project(
             t0 = time.monotonic()
             mapped = map_source(tables, src, base_dir=str(project.base_dir))
             obj = project.schema.objects[src.object]
-            frame = standardise_frame(
-                mapped.records,
-                src.object,
-                obj,
+            ctx = SourceContext(
+                name=src.name,
                 country=project.country(src),
                 date_order=project.date_order(src),
-                log=log,
-                stats=stats,
+                project_options=project.config.standardise,
+                field_options=src.standardise,
             )
+            frame = standardise_frame(mapped.records, src.object, obj, ctx, log=log, stats=stats)
             t_transform += time.monotonic() - t0
             per_object.setdefault(src.object, []).append(frame)
             rejected.append(mapped.rejected)
@@ -151,7 +150,9 @@ def clean_project(
             for fname in fields:
                 if fname not in frame.columns:
                     frame[fname] = None
-            frame = frame.astype({f: object for f in fields})
+            text = [c for c in frame.columns if c != "_source_row"]
+            # columns only some sources have come back from concat as NaN: the contract is None
+            frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
             merged = merge_repeated_keys(frame, obj_name, [f for f in fields if f in frame], log)
             clusters.append(merged.clusters)
             objects[obj_name]["merged"] = merged.merged

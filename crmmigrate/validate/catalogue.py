@@ -31,17 +31,17 @@ CATALOGUE: dict[str, FindingType] = {
         FindingType("duplicate-value", "Value of a unique field repeats", "error",
                     "{object}.{field} must be unique; an earlier record has the same value"),
         FindingType("invalid-date", "Not a date", "error",
-                    "{object}.{field} is not a readable date"),
+                    "{object}.{field} is not a readable date{detail}"),
         FindingType("invalid-datetime", "Not a date-time", "error",
-                    "{object}.{field} is not a readable date-time"),
+                    "{object}.{field} is not a readable date-time{detail}"),
         FindingType("invalid-number", "Not a number", "error",
-                    "{object}.{field} is not a number"),
+                    "{object}.{field} is not a number{detail}"),
         FindingType("invalid-integer", "Not a whole number", "error",
-                    "{object}.{field} is not a whole number"),
+                    "{object}.{field} is not a whole number{detail}"),
         FindingType("invalid-boolean", "Not yes/no", "error",
-                    "{object}.{field} is not a yes/no value"),
+                    "{object}.{field} is not a yes/no value{detail}"),
         FindingType("invalid-email", "Email address looks wrong", "warning",
-                    "{object}.{field} is not a valid email address"),
+                    "{object}.{field} is not a valid email address{detail}"),
         FindingType("invalid-country", "Unknown country", "warning",
                     "{object}.{field} is not a known country"),
         FindingType("picklist-value", "Value not in the picklist", "warning",
@@ -50,5 +50,39 @@ CATALOGUE: dict[str, FindingType] = {
                     "{object}.{field} refers to a {target} record that is not in the sources"),
         FindingType("reference-ambiguous", "Reference matches several records", "warning",
                     "{object}.{field} matches more than one {target} record"),
+        FindingType("invalid-phone", "Not a valid phone number", "warning",
+                    "{object}.{field} is not a valid phone number ({reason})"),
+        FindingType("invalid-url", "Not a web address", "warning",
+                    "{object}.{field} is not a valid web address ({reason})"),
+        FindingType("invalid-tax-id", "Business or personal ID fails its check", "warning",
+                    "{object}.{field} is not a valid ID ({reason})"),
+        FindingType("invalid-name", "Does not look like a name", "warning",
+                    "{object}.{field} does not look like a person's name ({reason})"),
+        FindingType("invalid-company-name", "Does not look like a company name", "warning",
+                    "{object}.{field} does not look like a company name ({reason})"),
+        FindingType("unparsed-address", "Address could not be parsed", "warning",
+                    "{object}.{field} could not be parsed into components ({reason}); "
+                    "kept whole in the street line"),
+        FindingType("flagged-value", "Value flagged for a person to look at", "info",
+                    "{object}.{field} is flagged: {reason}"),
     )
 }  # fmt: skip
+
+# The finding raised for a value its standardiser marked invalid, by field type. Types whose
+# column in the target is typed (dates, numbers) are errors: the value cannot be stored.
+INVALID_BY_TYPE: dict[str, str] = {
+    "date": "invalid-date", "datetime": "invalid-datetime", "money": "invalid-number",
+    "number": "invalid-number", "integer": "invalid-integer", "boolean": "invalid-boolean",
+    "email": "invalid-email", "phone": "invalid-phone", "url": "invalid-url",
+    "country": "invalid-country", "picklist": "picklist-value", "person_name": "invalid-name",
+    "company_name": "invalid-company-name", "tax_id": "invalid-tax-id", "tw_ubn": "invalid-tax-id",
+    "tw_national_id": "invalid-tax-id", "cn_uscc": "invalid-tax-id", "hk_brn": "invalid-tax-id",
+    "address": "unparsed-address",
+}  # fmt: skip
+# Flags that deserve more than 'info'.
+FLAG_SEVERITY: dict[str, Severity] = {
+    "incomplete-address": "warning",
+    "postal-code-mismatch": "warning",
+    "typo-domain": "warning",
+    "name-has-digits": "warning",
+}

@@ -10,9 +10,22 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from crmmigrate.target_schema import TargetSchema
-from crmmigrate.validate.catalogue import CATALOGUE, SEVERITIES, SEVERITY_RANK
+from crmmigrate.target_schema import ObjectDef, TargetSchema
+from crmmigrate.transform.standardise.dispatch import FLAGS, INVALID
+from crmmigrate.validate.catalogue import (
+    CATALOGUE,
+    FLAG_SEVERITY,
+    INVALID_BY_TYPE,
+    SEVERITIES,
+    SEVERITY_RANK,
+)
 from crmmigrate.validate.checks import CHECKS
+
+# Format checks for frames the pipeline did not standardise (no _invalid markers).
+FORMAT_CODES = frozenset(
+    {"invalid-date", "invalid-datetime", "invalid-number", "invalid-integer", "invalid-boolean",
+     "invalid-email", "invalid-country", "picklist-value"}
+)  # fmt: skip
 
 FailOn = Literal["error", "warning", "never"]
 FINDING_COLUMNS = [
@@ -99,14 +112,34 @@ class ValidationResult:
 
 
 def _findings_for(
-    frame: pd.DataFrame, obj: str, field: str, mask: np.ndarray, code: str, **fmt: object
+    frame: pd.DataFrame,
+    obj: str,
+    field: str,
+    mask: np.ndarray,
+    code: str,
+    *,
+    reasons: pd.Series | None = None,
+    severity: pd.Series | str | None = None,
+    **fmt: object,
 ) -> pd.DataFrame:
+    """Findings of one code for the records in ``mask``; ``reasons`` aligned with the hits."""
     kind = CATALOGUE[code]
     hit = frame.loc[mask]
+    if reasons is None:
+        message: object = kind.template.format(object=obj, field=field, reason="", detail="", **fmt)
+    else:
+        head, _, tail = kind.template.partition("{reason}")
+        if "{detail}" in kind.template:
+            head, _, tail = kind.template.partition("{detail}")
+            reasons = " (" + reasons + ")"
+        head = head.format(object=obj, field=field, **fmt)
+        message = (head + reasons.astype(str) + tail.format(**fmt)).to_numpy()
     return pd.DataFrame(
         {
             "code": code,
-            "severity": kind.severity,
+            "severity": kind.severity
+            if severity is None
+            else (severity if isinstance(severity, str) else severity.to_numpy()),
             "object": obj,
             "field": field,
             "record_id": hit["_record_id"].to_numpy(),
@@ -115,9 +148,39 @@ def _findings_for(
             "source_sheet": hit["_source_sheet"].to_numpy(),
             "source_row": hit["_source_row"].to_numpy(),
             "source_key": hit["_source_key"].to_numpy(),
-            "message": kind.template.format(object=obj, field=field, **fmt),
+            "message": message,
         }
     )
+
+
+def _marker_findings(frame: pd.DataFrame, obj_name: str, obj: ObjectDef) -> list[pd.DataFrame]:
+    """Findings for the values the standardisers marked invalid or flagged (``field:code``)."""
+    out: list[pd.DataFrame] = []
+    types = {**{n: f.type for n, f in obj.fields.items()},
+             **{n: c.type for n, c in obj.composites.items()}}  # fmt: skip
+    for column, flagged in ((INVALID, False), (FLAGS, True)):
+        if column not in frame.columns:
+            continue
+        marks = frame[column].dropna().str.split(";").explode()
+        if marks.empty:
+            continue
+        parts = marks.str.partition(":")
+        table = pd.DataFrame({"row": marks.index, "field": parts[0], "reason": parts[2]})
+        for field, group in table.groupby("field", sort=True):
+            mask = np.zeros(len(frame), dtype=bool)
+            positions = frame.index.get_indexer(pd.Index(group["row"]))
+            mask[positions] = True
+            order = np.argsort(positions, kind="stable")  # frame.loc[mask] is in frame order
+            reasons = group["reason"].reset_index(drop=True).iloc[order].reset_index(drop=True)
+            if flagged:
+                severity = reasons.map(lambda f: FLAG_SEVERITY.get(f, "info"))
+                out.append(_findings_for(frame, obj_name, str(field), mask, "flagged-value",
+                                         reasons=reasons, severity=severity))  # fmt: skip
+            else:
+                code = INVALID_BY_TYPE.get(types.get(str(field), ""), "flagged-value")
+                out.append(_findings_for(frame, obj_name, str(field), mask, code,
+                                         reasons=reasons))  # fmt: skip
+    return out
 
 
 def validate_frames(
@@ -130,12 +193,17 @@ def validate_frames(
         if frame is None:
             continue
         obj = schema.objects[obj_name]
+        has_markers = INVALID in frame.columns
+        if has_markers:
+            parts.extend(_marker_findings(frame, obj_name, obj))
         for fname, fdef in obj.fields.items():
             if fname not in frame.columns:
                 values = pd.Series([None] * len(frame), index=frame.index, dtype=object)
             else:
                 values = frame[fname]
             for code, (applies, check) in CHECKS.items():
+                if has_markers and code in FORMAT_CODES:
+                    continue  # the standardisers' own verdicts (below) replace format checks
                 if applies(fdef):
                     mask = check(values, fdef)
                     if mask.any():

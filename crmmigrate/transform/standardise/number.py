@@ -1,17 +1,27 @@
-"""Numbers v0: money, plain numbers, integers and booleans to canonical text.
+"""Numbers, integers and booleans to canonical text.
 
-Money and numbers become plain decimal text (``NT$1,200`` → ``1200``, ``1,234.50`` → ``1234.50``).
-Only the unambiguous ``1,234.56`` convention is read; ``1.234,56`` is flagged ``invalid`` until
-the per-column decimal-mark decision of the standardise issue lands.
+Numbers and integers share the money grammar (``crmmigrate.transform.standardise._amounts``):
+digit grouping, the per-column decimal mark (``decimal_mark``: ``auto``, ``.`` or ``,``), signs
+and accounting brackets, units (``1.2萬`` → ``12000``, ``3萬5千``, ``五千``, ``12k``, ``1.5M``),
+scientific notation (``1.5e3``) and full-width digits. A currency symbol is not a number here
+(``not-a-number``): money fields keep the currency, see ``money.py``. Integers reject fractions
+(``not-an-integer``; ``12.0`` is ``12``). Booleans read yes/no words in English and Chinese.
 """
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
+from crmmigrate.transform.standardise._amounts import (
+    Amount,
+    DecimalMark,
+    Reading,
+    canonical,
+    standardise_amounts,
+)
 from crmmigrate.transform.standardise.base import (
     Outcome,
     Standardised,
@@ -19,66 +29,65 @@ from crmmigrate.transform.standardise.base import (
     fixed,
     invalid,
 )
+from crmmigrate.transform.standardise.money import standardise_money
 
-_CURRENCY = re.compile(
-    r"^(?:NT\$|NTD|TWD|HK\$|HKD|US\$|USD|RMB|CNY|GBP|EUR|[$¥￥£€元])\s*|\s*(?:元|圓|NTD|TWD|HKD|USD|RMB|CNY)$",
-    re.IGNORECASE,
-)
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-
-
-def _decimal_text(value: str) -> str | None:
-    text = value.strip()
-    for _ in range(2):  # a prefix and a suffix ("NT$1,200元")
-        text = _CURRENCY.sub("", text).strip()
-    negative = text.startswith("(") and text.endswith(")")
-    if negative:
-        text = "-" + text[1:-1].strip()
-    if _GROUPED.match(text):
-        text = text.replace(",", "")
-    if not _PLAIN.match(text):
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    canonical = format(number, "f")  # keeps the written precision: 1234.50 stays 1234.50
-    return canonical[1:] if canonical.startswith("-") and Decimal(canonical) == 0 else canonical
+__all__ = [
+    "standardise",
+    "standardise_boolean",
+    "standardise_integer",
+    "standardise_money",  # kept importable from here; money lives in money.py
+    "standardise_number",
+]
 
 
-def standardise_number_value(value: str, rule: str = "number.decimal") -> Outcome:
-    out = _decimal_text(value)
-    if out is None:
-        return invalid(value, "not-a-number")
-    return fixed(value, out, rule)
+def standardise(series: pd.Series, *, decimal_mark: DecimalMark = "auto") -> Standardised:
+    """Standardise a column of numbers to plain decimal text (``1,234.50`` → ``1234.50``)."""
+
+    def finish(raw: Any, amount: Amount, number: Decimal, reading: Reading) -> Outcome:
+        if amount.currencies:
+            return invalid(raw, "not-a-number")
+        rule = "number.unit" if reading.scaled else "number.decimal"
+        return fixed(raw, canonical(number, amount.negative), rule)
+
+    return standardise_amounts(series, decimal_mark, finish, unreadable="not-a-number")
 
 
-def standardise_money(series: pd.Series) -> Standardised:
-    return apply_unique(series, lambda v: standardise_number_value(v, "money.decimal"))
+standardise_number = standardise
 
 
-def standardise_number(series: pd.Series) -> Standardised:
-    return apply_unique(series, standardise_number_value)
+def standardise_integer(series: pd.Series, *, decimal_mark: DecimalMark = "auto") -> Standardised:
+    """Standardise a column of whole numbers (``1,000`` → ``1000``, ``3萬`` → ``30000``)."""
+
+    def finish(raw: Any, amount: Amount, number: Decimal, reading: Reading) -> Outcome:
+        if amount.currencies or number != number.to_integral_value():
+            return invalid(raw, "not-an-integer")
+        return fixed(raw, canonical(number.quantize(Decimal(1)), amount.negative), "integer")
+
+    return standardise_amounts(series, decimal_mark, finish, unreadable="not-an-integer")
 
 
-def standardise_integer_value(value: str) -> Outcome:
-    out = _decimal_text(value)
-    if out is None or "." in out:
-        return invalid(value, "not-an-integer")
-    return fixed(value, out, "integer")
-
-
-def standardise_integer(series: pd.Series) -> Standardised:
-    return apply_unique(series, standardise_integer_value)
-
-
-_TRUE = {"true", "t", "yes", "y", "1", "是", "有", "對", "对", "✓", "x"}
-_FALSE = {"false", "f", "no", "n", "0", "否", "無", "无", "不是"}
+_TRUE = {"true", "t", "yes", "y", "1", "on", "是", "有", "對", "对", "真", "✓", "✔", "☑", "x", "v"}
+_FALSE = {
+    "false",
+    "f",
+    "no",
+    "n",
+    "0",
+    "off",
+    "否",
+    "無",
+    "无",
+    "不是",
+    "沒有",
+    "没有",
+    "假",
+    "✗",
+    "☐",
+}
 
 
 def standardise_boolean_value(value: str) -> Outcome:
-    key = value.strip().lower()
+    key = " ".join(value.split()).lower()
     if key in _TRUE:
         return fixed(value, "true", "boolean")
     if key in _FALSE:
@@ -87,4 +96,5 @@ def standardise_boolean_value(value: str) -> Outcome:
 
 
 def standardise_boolean(series: pd.Series) -> Standardised:
+    """Standardise a column of yes/no values to ``true`` / ``false``."""
     return apply_unique(series, standardise_boolean_value)

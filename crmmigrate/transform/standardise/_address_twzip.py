@@ -1,0 +1,178 @@
+"""Taiwan postal data: Chunghwa Post 3+3 codes (v2102.01) and the scope (投遞範圍) rules.
+
+The data file holds every row of the official list with its SCOOP already parsed into typed
+columns (see ``_address_build.parse_scoop``): an optional lane (巷) and alley (弄) prefix, the
+parity (單 odd / 雙 even / 連 or blank: both), a range of door positions ``lo..hi`` encoded as
+``number * 1000 + 之-number`` and an optional floor range. A door's *position* on a road is its
+lane number when it lies in a lane (lanes are numbered after the door they branch from) and its
+door number otherwise; inside a lane it is the alley number or the door number.
+
+A lookup keeps every rule that is not definitely violated; a rule whose condition needs a part
+the address lacks (no door number, no floor) stays a candidate. When the candidates agree on one
+code, that is the 3+3 code; otherwise the lookup falls back to the district's 3-digit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+
+SUB = 1000
+TOP = 10**9
+_DEFAULTS = {"lane": -1, "lane_sub": 0, "alley": -1, "parity": 0, "exact": 0, "lo": 0}
+_DEFAULTS |= {"hi": TOP, "fl_lo": -TOP, "fl_hi": TOP}
+NO_FLOOR = -(10**6)
+
+
+def fold(road: pd.Series) -> pd.Series:
+    """The matching key of a road name: 臺 and 台 are the same character for matching."""
+    return road.str.replace("臺", "台", regex=False)
+
+
+@dataclass(frozen=True)
+class TwTables:
+    districts: pd.DataFrame  # city, area, zip3 (the district's usual 3-digit code)
+    roads: pd.DataFrame  # city, area, key (folded road), road (official), road_id, zip ("" = rules)
+    rules: pd.DataFrame  # road_id, zip and the typed rule columns, for roads with several codes
+    area_city: dict[str, str]  # district name found in one city only → that city
+    zip3: dict[str, tuple[str, str]]  # 3-digit code → (city, district)
+    zip3_by_district: dict[str, str]  # "city|district" → 3-digit code
+
+
+@lru_cache(maxsize=1)
+def tables() -> TwTables:
+    """Load the shipped 3+3 file once per process."""
+    path = files("crmmigrate") / "data" / "address" / "tw_zip33.csv.gz"
+    with path.open("rb") as handle:
+        raw = pd.read_csv(handle, compression="gzip", dtype=str, keep_default_na=False)
+    for column, default in _DEFAULTS.items():
+        raw[column] = pd.to_numeric(raw[column].replace("", str(default))).astype(np.int64)
+    raw["zip3"] = raw["zip"].str[:3]
+    districts = (
+        raw.groupby(["city", "area"])["zip3"].agg(lambda s: s.value_counts().index[0]).reset_index()
+    )
+    road_keys = raw[["city", "area", "road"]].drop_duplicates().reset_index(drop=True)
+    road_keys["key"] = fold(road_keys["road"])
+    road_keys = road_keys.drop_duplicates(["city", "area", "key"]).reset_index(drop=True)
+    road_keys["road_id"] = np.arange(len(road_keys))
+    raw = raw.merge(road_keys[["city", "area", "road", "road_id"]], on=["city", "area", "road"])
+    nzip = raw.groupby("road_id")["zip"].agg(["nunique", "first"])
+    road_keys["zip"] = np.where(nzip["nunique"] == 1, nzip["first"], "")
+    multi = raw[raw["road_id"].isin(nzip.index[nzip["nunique"] > 1])]
+    rules = multi[["road_id", "zip", *_DEFAULTS]].reset_index(drop=True)
+    per_area = districts.groupby("area")["city"].agg(["nunique", "first"])
+    area_city = {str(k): str(v) for k, v in per_area.loc[per_area["nunique"] == 1, "first"].items()}
+    zip3 = {z: (c, a) for c, a, z in districts[["city", "area", "zip3"]].itertuples(index=False)}
+    by_district = {
+        f"{c}|{a}": z for c, a, z in districts[["city", "area", "zip3"]].itertuples(index=False)
+    }
+    return TwTables(districts, road_keys, rules, area_city, zip3, by_district)
+
+
+@lru_cache(maxsize=2)
+def unique_area_by_road(in_city: bool) -> pd.DataFrame:
+    """Roads (folded key) that lie in one district only: of their 縣市, or of all Taiwan."""
+    roads = tables().roads
+    by = ["city", "key"] if in_city else ["key"]
+    counts = roads.groupby(by, sort=False).agg(
+        n=("area", "size"), area=("area", "first"), first_city=("city", "first")
+    )
+    found = counts[counts["n"] == 1].drop(columns="n")
+    return (
+        found.rename(columns={"first_city": "city"})
+        if not in_city
+        else found.drop(columns="first_city")
+    )
+
+
+def lookup(addr: pd.DataFrame) -> pd.Series:
+    """The 3+3 code for each address, "" where the scope rules cannot decide.
+
+    ``addr`` has columns city, area, key (folded road), lane, lane_sub, alley, no, no_sub and
+    floor (integers; -1 = absent, floor ``NO_FLOOR`` = absent).
+    """
+    t = tables()
+    keyed = addr[["city", "area", "key"]].merge(
+        t.roads[["city", "area", "key", "road_id", "zip"]], on=["city", "area", "key"], how="left"
+    )
+    keyed.index = addr.index
+    out = keyed["zip"].fillna("").astype("str")
+    need = keyed["road_id"].notna() & (out == "")
+    if not need.any():
+        return out
+    sub = addr.loc[need].assign(road_id=keyed.loc[need, "road_id"].astype(np.int64))
+    sub["_row"] = np.arange(len(sub))
+    pair = sub.merge(t.rules, on="road_id", how="inner", suffixes=("", "_r"))
+    ok, definite, score = _candidates(pair)
+    cand = pd.DataFrame(
+        {"_row": pair["_row"], "zip": pair["zip"], "score": score, "definite": definite}
+    )[ok]
+    decided = _decide(cand)
+    codes = np.full(len(sub), "", dtype=object)
+    codes[decided.index.to_numpy(dtype=np.int64)] = decided.to_numpy()
+    out.loc[need] = codes
+    return out
+
+
+def _decide(cand: pd.DataFrame) -> pd.Series:
+    """One code per address row where the most specific candidate rules agree.
+
+    Rules whose conditions are all decided compete by specificity (a single door beats a range,
+    an alley or lane rule beats a road rule); a rule left undecided for lack of a part (no door
+    number, no floor) that is at least as specific and names another code makes it ambiguous.
+    """
+    sure = cand[cand["definite"]]
+    best = sure.groupby("_row")["score"].max()
+    top = sure[sure["score"].to_numpy() == best.reindex(sure["_row"]).to_numpy()]
+    tops = top.groupby("_row")["zip"].agg(["nunique", "first"])
+    chosen = tops.loc[tops["nunique"] == 1, "first"]
+    maybe = cand[~cand["definite"]]
+    bar = best.reindex(maybe["_row"]).fillna(-1).to_numpy()
+    maybe = maybe[maybe["score"].to_numpy() >= bar]
+    against = chosen.reindex(maybe["_row"]).to_numpy()
+    clash = maybe.loc[pd.notna(against) & (maybe["zip"].to_numpy() != against), "_row"].unique()
+    chosen = chosen.drop(clash)
+    alone = maybe[~maybe["_row"].isin(best.index)].groupby("_row")["zip"].agg(["nunique", "first"])
+    return pd.concat([chosen, alone.loc[alone["nunique"] == 1, "first"]])
+
+
+def _candidates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rules not definitely violated by the address, whether fully decided, and specificity."""
+    lane, lane_sub, alley = (p[c].to_numpy() for c in ("lane", "lane_sub", "alley"))
+    r_lane, r_lane_sub, r_alley = (p[c].to_numpy() for c in ("lane_r", "lane_sub_r", "alley_r"))
+    no, no_sub, floor = (p[c].to_numpy() for c in ("no", "no_sub", "floor"))
+    ok = (r_lane < 0) | ((lane == r_lane) & (lane_sub == r_lane_sub))
+    ok &= (r_alley < 0) | (alley == r_alley)
+    # where on the road (or in the lane) the door is, and whether that is a door number
+    in_lane = r_lane >= 0
+    pos_num = np.where(
+        r_alley >= 0,
+        no,
+        np.where(in_lane, np.where(alley >= 0, alley, no), np.where(lane >= 0, lane, no)),
+    )
+    pos_sub = np.where(
+        r_alley >= 0,
+        no_sub,
+        np.where(in_lane, np.where(alley >= 0, 0, no_sub), np.where(lane >= 0, lane_sub, no_sub)),
+    )
+    is_door = np.where(r_alley >= 0, True, np.where(in_lane, alley < 0, lane < 0))
+    known = pos_num >= 0
+    pos = pos_num * SUB + pos_sub
+    parity = p["parity"].to_numpy()
+    ok &= ~known | (parity != 1) | (pos_num % 2 == 1)
+    ok &= ~known | (parity != 2) | (pos_num % 2 == 0)
+    ok &= ~known | ((p["lo"].to_numpy() <= pos) & (pos <= p["hi"].to_numpy()))
+    ok &= ~known | (p["exact"].to_numpy() != 1) | is_door
+    has_floor = floor != NO_FLOOR
+    fl_lo, fl_hi = p["fl_lo"].to_numpy(), p["fl_hi"].to_numpy()
+    ok &= ~has_floor | ((fl_lo <= floor) & (floor <= fl_hi))
+    exact = p["exact"].to_numpy() == 1
+    needs_pos = (parity != 0) | (p["lo"].to_numpy() > 0) | (p["hi"].to_numpy() < TOP) | exact
+    needs_floor = (fl_lo > -TOP) | (fl_hi < TOP)
+    definite = (known | ~needs_pos) & (has_floor | ~needs_floor)
+    score = 8 * exact + 4 * (r_alley >= 0) + 2 * in_lane + 1 * needs_floor
+    return ok, definite, score

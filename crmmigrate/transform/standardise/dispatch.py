@@ -1,0 +1,351 @@
+"""Standardise a mapped frame: composites split, then every field by its type.
+
+Order per source frame: composite inputs (``full_name``, ``*_address``) are split into their
+part fields; country fields are standardised first so phones and addresses can take their
+region per row; then every other field: Unicode/whitespace clean-up, then its type's
+standardiser. Each step writes its changes to the change log, counts statuses, reasons and flags
+per field, and marks invalid values and flags per record in ``_invalid`` / ``_flags``
+(``field:code`` joined by ``;``) for validation to report.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from crmmigrate.target_schema import CompositeDef, FieldDef, ObjectDef
+from crmmigrate.transform.changes import ChangeLog
+from crmmigrate.transform.standardise.base import STATUSES, Standardised
+from crmmigrate.transform.standardise.text import clean_text
+
+INVALID = "_invalid"
+FLAGS = "_flags"
+KEY_PREFIX = "_key_"  # matching keys kept for dedupe (e.g. a company's key without suffixes)
+_PKG = "crmmigrate.transform.standardise"
+
+# field type → (module:function, options it takes from the source context)
+KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "phone": ("phone:standardise", ("region",)),
+    "email": ("email:standardise", ()),
+    "date": ("date:standardise", ("date_order", "country")),
+    "datetime": ("date:standardise_datetime", ("date_order", "country")),
+    "money": ("money:standardise", ()),
+    "number": ("number:standardise", ()),
+    "integer": ("number:standardise_integer", ()),
+    "boolean": ("number:standardise_boolean", ()),
+    "country": ("country:standardise", ()),
+    "person_name": ("name:standardise", ()),
+    "company_name": ("company:standardise", ()),
+    "url": ("url:standardise", ()),
+    "tax_id": ("ids:standardise_tax_id", ("country",)),
+    "tw_ubn": ("ids:standardise_tw_ubn", ()),
+    "tw_national_id": ("ids:standardise_tw_national_id", ()),
+    "cn_uscc": ("ids:standardise_cn_uscc", ()),
+    "hk_brn": ("ids:standardise_hk_brn", ()),
+}
+COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "person_name": ("name:standardise_full_name", ()),
+    "address": ("address:standardise", ("country",)),
+}
+CJK_ADDRESS_COUNTRIES = frozenset({"TW", "CN", "HK", "MO"})
+_CJK_CHAR = r"[\u3400-\u9fff]"
+# address components that _composite_parts folds into other parts when the schema lacks them
+_FOLDED_PARTS = frozenset({"line1", "line2", "district"})
+
+
+def _function(spec: str) -> Callable[..., Standardised]:
+    module, _, name = spec.partition(":")
+    fn: Callable[..., Standardised] = getattr(importlib.import_module(f"{_PKG}.{module}"), name)
+    return fn
+
+
+@dataclass
+class FieldStats:
+    """Per-field status, reason and flag counts (summed over sources) and column notes."""
+
+    statuses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    flags: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, result: Standardised, source: str) -> None:
+        for key, count in result.counts().items():
+            self.statuses[key] += count
+        for key, count in result.reasons().items():
+            self.reasons[key] += count
+        for key, count in result.flag_counts().items():
+            self.flags[key] += count
+        if result.notes:
+            self.notes[source] = {k: _jsonable(v) for k, v in result.notes.items()}
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {**self.statuses, "reasons": dict(sorted(self.reasons.items()))}
+        if self.flags:
+            out["flags"] = dict(sorted(self.flags.items()))
+        if self.notes:
+            out["notes"] = self.notes
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """What a source contributes to its fields' options."""
+
+    name: str
+    country: str
+    date_order: str
+    project_options: Mapping[str, Mapping[str, Any]]
+    field_options: Mapping[str, Mapping[str, Any]]
+
+    def options(self, fname: str, kind: str, wanted: tuple[str, ...]) -> dict[str, Any]:
+        base = {"country": self.country, "date_order": self.date_order, "region": self.country}
+        out = {k: base[k] for k in wanted}
+        out.update(self.project_options.get(kind, {}))
+        out.update(self.field_options.get(fname, {}))
+        return out
+
+
+class _Marks:
+    """Accumulates ``field:code`` markers per record, column-wise."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.text = pd.Series("", index=index, dtype=object)
+
+    def add(self, fname: str, codes: pd.Series | None) -> None:
+        if codes is None:
+            return
+        hit = codes.notna()
+        if hit.any():
+            self.text[hit] = self.text[hit] + ";" + fname + ":" + codes[hit].astype(str)
+
+    def column(self) -> pd.Series:
+        out = self.text.str.lstrip(";")
+        return out.where(out != "", None).astype(object)
+
+
+class FrameStandardiser:
+    """Standardises one source's mapped frame of one object."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        obj_name: str,
+        obj: ObjectDef,
+        ctx: SourceContext,
+        log: ChangeLog,
+        stats: dict[str, FieldStats],
+    ) -> None:
+        self.frame = frame
+        self.obj_name = obj_name
+        self.obj = obj
+        self.ctx = ctx
+        self.log = log
+        self.stats = stats
+        self.ids = frame["_record_id"]
+        self.invalid = _Marks(frame.index)
+        self.flags = _Marks(frame.index)
+        self.timings: dict[str, float] = {}  # seconds per field, for benchmarks and the manifest
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _count(self, key: str, result: Standardised) -> None:
+        self.stats.setdefault(f"{self.obj_name}.{key}", FieldStats()).add(result, self.ctx.name)
+
+    def _mark(self, fname: str, result: Standardised) -> None:
+        reasons = result.reason.where(result.status == "invalid", None)
+        self.invalid.add(fname, reasons)
+        self.flags.add(fname, result.flags)
+
+    def _set(self, fname: str, values: pd.Series, rule: pd.Series | str) -> None:
+        before = self.frame[fname] if fname in self.frame.columns else _nones(self.frame.index)
+        self.log.record(self.ids, self.obj_name, fname, before, values, rule)
+        self.frame[fname] = values.astype(object)
+
+    def _fill_empty(self, fname: str, values: pd.Series, rule: str) -> pd.Series:
+        """Put values into an empty field; return the values that found no empty slot."""
+        current = self.frame[fname] if fname in self.frame.columns else _nones(self.frame.index)
+        slot = current.isna() & values.notna()
+        if slot.any():
+            self._set(fname, current.where(~slot, values), rule)
+        return values.where(~slot & values.notna(), None)
+
+    def _keep_in_log(self, fname: str, leftover: pd.Series, rule: str) -> None:
+        """A value with no field to go to is kept in the change log, never dropped."""
+        if leftover.notna().any():
+            self.log.record(self.ids, self.obj_name, fname, leftover, _nones(leftover.index), rule,
+                            "kept-in-log")  # fmt: skip
+
+    def region(self) -> pd.Series | str:
+        """Per-row region from the object's country field when present, else the source's."""
+        for fname, fdef in self.obj.fields.items():
+            if fdef.type == "country" and fname in self.frame.columns:
+                col = self.frame[fname]
+                if col.notna().any():
+                    good = col.where(col.astype(str).str.fullmatch(r"[A-Z]{2}").fillna(False))
+                    return good.fillna(self.ctx.country).astype(object)
+        return self.ctx.country
+
+    # -- stages ----------------------------------------------------------------------------
+    def _timed(self, name: str, step: Callable[[], None]) -> None:
+        started = time.perf_counter()
+        step()
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+
+    def run(self) -> pd.DataFrame:
+        for fname, fdef in self.obj.fields.items():
+            if fdef.type == "country" and fname in self.frame.columns:
+                self._timed(fname, lambda f=fname, d=fdef: self.standardise_field(f, d))  # type: ignore[misc]
+        for cname, comp in self.obj.composites.items():
+            if cname in self.frame.columns:
+                self._timed(cname, lambda c=cname, d=comp: self.split_composite(c, d))  # type: ignore[misc]
+        for fname, fdef in self.obj.fields.items():
+            if fdef.type != "country" and fname in self.frame.columns:
+                self._timed(fname, lambda f=fname, d=fdef: self.standardise_field(f, d))  # type: ignore[misc]
+        self.frame[INVALID] = self.invalid.column()
+        self.frame[FLAGS] = self.flags.column()
+        return self.frame
+
+    def standardise_field(self, fname: str, fdef: FieldDef) -> None:
+        text = clean_text(self.frame[fname], multiline=fdef.type == "text")
+        self._set(fname, text.values, text.rule)
+        if fdef.type == "reference":
+            return
+        result = self._typed(fname, fdef, text.values)
+        if result is None:
+            self._count(fname, text)
+            return
+        self._set(fname, result.values, result.rule)
+        self._count(fname, result)
+        self._mark(fname, result)
+        self._route_extras(fname, fdef, result)
+
+    def _typed(self, fname: str, fdef: FieldDef, values: pd.Series) -> Standardised | None:
+        if fdef.type == "picklist":
+            fn = _function("picklist:standardise_picklist")
+            return fn(values, values=fdef.values or (), aliases=fdef.aliases)
+        spec = KINDS.get(fdef.type)
+        if spec is None:
+            return None
+        options = self.ctx.options(fname, fdef.type, spec[1])
+        if fdef.type == "phone" and "region" not in self.ctx.field_options.get(fname, {}):
+            options["region"] = self.region()
+        return _function(spec[0])(values, **options)
+
+    def _route_extras(self, fname: str, fdef: FieldDef, result: Standardised) -> None:
+        extras = result.extras
+        if "extension" in extras:
+            ext = extras["extension"]
+            if fdef.extension:
+                ext = self._fill_empty(fdef.extension, ext, f"{fdef.type}.extension")
+            self._keep_in_log(fname, ext, f"{fdef.type}.extension-not-stored")
+        if "second" in extras:
+            second = extras["second"]
+            if fdef.second:
+                second = self._fill_empty(fdef.second, second, f"{fdef.type}.second")
+            self._keep_in_log(fname, second, f"{fdef.type}.second-not-stored")
+        if "match_key" in extras:
+            self.frame[f"{KEY_PREFIX}{fname}"] = extras["match_key"].astype(object)
+        if "currency" in extras and "currency" in self.obj.fields:
+            self._fill_empty("currency", extras["currency"], "money.currency")
+
+    def split_composite(self, cname: str, comp: CompositeDef) -> None:
+        raw = self.frame[cname]
+        text = clean_text(raw, multiline=comp.type == "address").values
+        spec, wanted = COMPOSITES[comp.type]
+        options = self.ctx.options(cname, comp.type, wanted)
+        if comp.type == "address" and "country" not in self.ctx.field_options.get(cname, {}):
+            options["country"] = self.region()
+        result = _function(spec)(text, **options)
+        self._count(cname, result)
+        self._mark(cname, result)
+        parts = _composite_parts(comp, result)
+        for part in sorted(set(parts) - set(comp.parts) - _FOLDED_PARTS):
+            # a part the schema has no field for (an English name beside a Chinese one) is kept
+            self._keep_in_log(cname, parts[part], f"{comp.type}.{part}-not-stored")
+        for part, target in comp.parts.items():
+            values = parts.get(part)
+            if values is None:
+                continue
+            current = self.frame[target] if target in self.frame.columns else _nones(raw.index)
+            # a separately mapped part wins; the composite only fills the gaps it leaves
+            taken = current.isna() & values.notna()
+            rule = result.rule.where(result.rule.notna(), f"{comp.type}.split")
+            self.log.record(self.ids[taken], self.obj_name, target, raw[taken],
+                            values[taken], rule[taken])  # fmt: skip
+            self.frame[target] = current.where(~taken, values).astype(object)
+        self.frame = self.frame.drop(columns=[cname])
+
+
+def _composite_parts(comp: CompositeDef, result: Standardised) -> dict[str, pd.Series]:
+    """The composite's parts from the standardiser's extras, folding parts the schema lacks."""
+    extras = dict(result.extras)
+    if comp.type == "person_name":
+        return extras  # salutation, first, last, suffix, english_name
+    index = result.values.index
+    get = lambda k: extras.get(k, _nones(index))  # noqa: E731
+    street, line2, district, city = get("line1"), get("line2"), get("district"), get("city")
+    country = get("country")
+    cjk = street.astype(str).str.contains(_CJK_CHAR, regex=True) & street.notna()
+    if "line2" not in comp.parts:
+        # Chinese addresses run on (…號8樓); English ones take a second street line, and in
+        # Hong Kong the flat and building come first (Flat 8B, Kam Fung Court / 159 Kwun Tong Rd)
+        english = _join(street, line2, "\n").where(country != "HK", _join(line2, street, "\n"))
+        street = _join(street, line2, "").where(cjk, english)
+    if "district" not in comp.parts:
+        no_city = city.isna()
+        city = city.where(~no_city, district)  # HK: the district is the best city there is
+        prefixed = _join(district.where(~no_city, None), street, "")
+        appended = _join(street, district.where(~no_city, None), ", ")
+        street = prefixed.where(cjk, appended)
+    out = {
+        "street": street,
+        "line2": line2,
+        "district": district,
+        "city": city,
+        "state": get("state"),
+        "postal_code": get("postal_code"),
+        "country": country,
+    }
+    # an address that could not be parsed keeps its whole text in the street line
+    unparsed = result.status == "invalid"
+    out["street"] = out["street"].where(~unparsed | out["street"].notna(), result.values)
+    return out
+
+
+def _join(a: pd.Series, b: pd.Series, sep: str) -> pd.Series:
+    both = a.notna() & b.notna()
+    out = a.where(a.notna(), b)
+    out[both] = a[both].astype(str) + sep + b[both].astype(str)
+    return out.astype(object)
+
+
+def _nones(index: pd.Index) -> pd.Series:
+    return pd.Series([None] * len(index), index=index, dtype=object)
+
+
+def standardise_frame(
+    frame: pd.DataFrame,
+    obj_name: str,
+    obj: ObjectDef,
+    ctx: SourceContext,
+    *,
+    log: ChangeLog,
+    stats: dict[str, FieldStats],
+) -> pd.DataFrame:
+    """Standardise every mapped field of one source's frame."""
+    return FrameStandardiser(frame, obj_name, obj, ctx, log, stats).run()

@@ -4209,18 +4209,26 @@ PIPELINE_TODAY = [
     "| leads | 150 | 2 | 0 | 148 | 2 blank `Last Name` (`required-missing last_name`) |",
     "| orders | 450 | 0 | 1 | 449 | SO-202503-0017 re-exported in April (merged, the later copy survives: 退貨) |",
     "",
-    "Reported as warnings and loaded: 11 invalid e-mails (6 legacy, 3 members, 2 leads), 6 orders "
-    "whose 會員編號 is unknown (loaded without a customer link), 2 contacts whose `Company ID` is "
-    "unknown, 1 unknown 產業 value. Standardised on the way: the Big5 file decoded (cp950), "
-    "full-width characters folded (NFKC), e-mails lower-cased, ROC and mixed dates to ISO, "
-    "`NT$1,200` / `10,350元` to numbers, country names to ISO codes, members' Chinese full names "
-    "split (compound surnames kept whole), HubSpot picklists (`IN_PROGRESS`, "
-    "`marketingqualifiedlead`) matched to the target's values.",
+    "Reported as warnings and loaded: 10 invalid e-mails (5 legacy, 3 members, 2 leads; the "
+    "legacy `tsang.meiyee@hotmail.com.` is repaired instead — its trailing dot removed, "
+    "`email.trailing-dot`), the 4 impossible phones (`invalid-phone`, on their rows), the 3 "
+    "統一編號 with bad check digits (`invalid-tax-id`), 6 orders whose 會員編號 is unknown "
+    "(loaded without a customer link), 2 contacts whose `Company ID` is unknown, 1 unknown 產業 "
+    "value; `03/04/1985` is read day-first (the source's `date_order: DMY`) and flagged "
+    "`day-month-assumed`.",
     "",
-    "Not yet handled (later capabilities, planted above): phone numbers to E.164 and impossible "
-    "phones flagged (*standardise*); addresses parsed into components (*standardise*); the person "
-    "and company duplicates with different keys (*dedupe*); guest orders linked by phone "
-    "(*fill+orders*).",
+    "Standardised on the way (asserted row by row): the Big5 file decoded (cp950); full-width "
+    "characters, stray spaces and ALL-CAPS names fixed; e-mails lower-cased and the `gmial.com` / "
+    "`hotmial.com` typos fixed; phones to E.164 with the ERP extensions (`#163`, `分機 164`) in "
+    "`phone_extension` and the order sheets' numeric mobiles given back their leading zero; ROC "
+    "and mixed dates to ISO; `NT$1,200` / `10,350元` to numbers; addresses parsed into street, "
+    "city, postal code (3+3 codes looked up where missing) and country, 台 → 臺; members' "
+    "Chinese full names split (compound surnames 歐陽/司徒/上官 whole, honorifics 先生/小姐 "
+    "to the salutation, romanised `Leung Chi Wai` surname-first); company names and countries "
+    "normalised; HubSpot picklists (`IN_PROGRESS`, `marketingqualifiedlead`) matched.",
+    "",
+    "Not yet handled (later capabilities, planted above): the person and company duplicates "
+    "with different keys (*dedupe*); guest orders linked by phone (*fill+orders*).",
     "",
 ]
 

@@ -74,6 +74,10 @@ def clean_project(
         snapshot = run.sub(RUN_CONFIG, "crmmigrate.yaml")
         shutil.copyfile(project.path, snapshot)
         shutil.copyfile(project.schema.path or "", run.sub(RUN_CONFIG, "target_schema.yaml"))
+        # rule files travel with the run, so validate and load work on the run alone
+        for i, rule_file in enumerate(project.config.rules):
+            source = project.resolve(rule_file)
+            shutil.copyfile(source, run.sub(RUN_CONFIG, "rules", f"{i:02d}_{source.name}"))
 
         t0 = time.monotonic()
         progress("backing up sources")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from crmmigrate.report.reconciliation import ObjectFlow, Reconciliation
@@ -46,21 +47,26 @@ def reconciliation_table(rec: Reconciliation) -> Table:
 
 
 def validation_table(result: ValidationResult, limit: int = 30) -> Table:
+    """Per object and check with findings: count, % of rows, threshold, sample file:row."""
     table = Table(title="Validation findings", title_justify="left")
-    for col in ("severity", "object.field", "rule", "count", "% rows", "e.g. file:row"):
-        table.add_column(
-            col, justify="right" if col in ("count", "% rows") else "left", min_width=len(col)
-        )
-    rules = result.by_rule()
+    cols = ("severity", "object.field", "rule", "count", "% rows", "allowed", "e.g. file:row")
+    for col in cols:
+        right = col in ("count", "% rows", "allowed")
+        table.add_column(col, justify="right" if right else "left", min_width=len(col))
+    rules = [r for r in result.by_rule() if r["count"] or r["failed"]]
     for rule in rules[:limit]:
         sev = rule["severity"]
+        target = rule["object"] + (f".{rule['field']}" if rule["field"] else "")
+        mark = " [red]✗[/]" if rule["failed"] else ""
+        percent = "–" if rule["percent"] is None else f"{rule['percent']:.1f}"
         table.add_row(
             f"[{_STYLE[sev]}]{sev}[/]",
-            f"{rule['object']}.{rule['field']}",
-            rule["code"],
+            escape(target),
+            escape(rule["rule"]) + mark,
             f"{rule['count']:,}",
-            f"{rule['percent']:.1f}",
-            ", ".join(rule["sample_rows"][:2]),
+            percent,
+            f"{rule['threshold']:,}",
+            escape(", ".join(rule["sample_rows"][:2]) or (rule["detail"] or "")),
         )
     if len(rules) > limit:
         table.caption = f"{len(rules) - limit} more rules in validation.json"

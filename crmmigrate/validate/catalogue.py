@@ -65,6 +65,25 @@ CATALOGUE: dict[str, FindingType] = {
                     "kept whole in the street line"),
         FindingType("flagged-value", "Value flagged for a person to look at", "info",
                     "{object}.{field} is flagged: {reason}"),
+        # from the rules in rules files (kind: validate); see crmmigrate/validate/rule_types.py
+        FindingType("regex-mismatch", "Value does not match the rule's pattern", "error",
+                    "{object}.{field} does not match the pattern of rule {rule}"),
+        FindingType("out-of-range", "Value outside the allowed range", "error",
+                    "{object}.{field} is outside the allowed range {bounds}"),
+        FindingType("cross-field", "Fields of a record contradict each other", "error",
+                    "{object}: {left} {op} {right} does not hold"),
+        FindingType("one-of-required", "None of the alternative fields is filled", "error",
+                    "{object}: one of {fields} is required; all are empty"),
+        FindingType("required-if", "Conditionally required field is empty", "error",
+                    "{object}.{field} is required when {when} is one of {values}"),
+        FindingType("duplicate-combination", "Combination of fields repeats", "error",
+                    "{object}: the combination {fields} repeats an earlier record"),
+        FindingType("row-count", "Record count outside the expectation", "error",
+                    "{object} has {count} records; expected {expected}"),
+        FindingType("bad-checksum", "ID fails its check digit", "error",
+                    "{object}.{field} fails the {algorithm} check"),
+        FindingType("stale-record", "Record older than allowed", "warning",
+                    "{object}.{field} is more than {max_age_days} days before {reference}"),
     )
 }  # fmt: skip
 

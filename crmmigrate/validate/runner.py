@@ -1,10 +1,19 @@
-"""Run every check over a run's clean data, collect all findings, write ``validation.json``."""
+"""Run every check over a run's clean data, collect all findings, and judge them.
+
+Two kinds of checks run in one pass: the schema checks (required, too long, unique, format,
+picklist, references, and the standardisers' own verdicts) and the rules of rules files
+(``rules.py``, ``rule_types.py``). Each check is summarised per object and field with a
+threshold: schema checks tolerate no findings, a rule tolerates its ``max_failures``. The run
+fails when a check at or above ``--fail-on`` has more findings than its threshold.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -18,139 +27,169 @@ from crmmigrate.validate.catalogue import (
     INVALID_BY_TYPE,
     SEVERITIES,
     SEVERITY_RANK,
+    Severity,
 )
 from crmmigrate.validate.checks import CHECKS
+from crmmigrate.validate.findings import FINDING_COLUMNS, VALUE, empty_findings, findings_for
+from crmmigrate.validate.rules import RuleContext, RuleSet, allowed_failures
 
 # Format checks for frames the pipeline did not standardise (no _invalid markers).
 FORMAT_CODES = frozenset(
     {"invalid-date", "invalid-datetime", "invalid-number", "invalid-integer", "invalid-boolean",
      "invalid-email", "invalid-country", "picklist-value"}
 )  # fmt: skip
+SCHEMA_ORIGIN = "schema"
+SAMPLES = 10
 
 FailOn = Literal["error", "warning", "never"]
-FINDING_COLUMNS = [
-    "code",
-    "severity",
-    "object",
-    "field",
-    "record_id",
-    "source",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "source_key",
-    "message",
-]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One check of one object (and field): what it is, where it came from, what it tolerates."""
+
+    rule: str
+    object: str
+    field: str
+    code: str
+    severity: Severity
+    origin: str = SCHEMA_ORIGIN
+    max_failures: int | str = 0
+    detail: str | None = None  # object-level rules: what was expected, when it did not hold
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.rule, self.object, self.field, self.code, self.severity)
 
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """All findings of one validation, and what they mean for the exit code."""
+    """All findings of one validation, the checks that ran, and what they mean for the exit."""
 
     findings: pd.DataFrame
     records: dict[str, int]
     fail_on: FailOn
+    checks: tuple[CheckSpec, ...] = ()
+    object_failures: tuple[CheckSpec, ...] = ()  # object-level rules that did not hold
+    show_values: bool = False
+    rules_files: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         got = self.findings["severity"].value_counts()
-        return {s: int(got.get(s, 0)) for s in SEVERITIES}
+        counts: dict[str, int] = {s: int(got.get(s, 0)) for s in SEVERITIES}
+        for spec in self.object_failures:
+            counts[spec.severity] += 1
+        return counts
 
     @property
     def passed(self) -> bool:
-        if self.fail_on == "never":
-            return True
-        worst = SEVERITY_RANK[self.fail_on]
-        return not any(
-            count and SEVERITY_RANK[sev] >= worst for sev, count in self.counts().items()
-        )
+        return not any(rule["failed"] for rule in self.by_rule())
 
-    def by_rule(self) -> list[dict[str, Any]]:
-        """One row per object, field and code: count, share of records, sample record ids."""
+    def failed_rules(self) -> list[str]:
+        """``object.field rule`` of every check that failed the run."""
+        return [
+            f"{r['object']}{'.' + r['field'] if r['field'] else ''} {r['rule']}"
+            for r in self.by_rule()
+            if r["failed"]
+        ]
+
+    def _fails(self, severity: str, over: bool) -> bool:
+        if self.fail_on == "never" or not over:
+            return False
+        return SEVERITY_RANK[severity] >= SEVERITY_RANK[self.fail_on]
+
+    @cached_property
+    def _summaries(self) -> list[dict[str, Any]]:
+        specs: dict[tuple[str, ...], CheckSpec] = {spec.key: spec for spec in self.checks}
+        groups: dict[tuple[str, ...], pd.DataFrame] = {}
+        if not self.findings.empty:
+            keys = ["rule", "object", "field", "code", "severity"]
+            for key, part in self.findings.groupby(keys, sort=True):
+                groups[tuple(str(k) for k in key)] = part
+        for key in groups:
+            if key not in specs:  # e.g. a flag whose severity depends on its reason
+                rule, obj, field, code, sev = key
+                specs[key] = CheckSpec(rule, obj, field, code, sev)  # type: ignore[arg-type]
+        failures: dict[tuple[str, ...], CheckSpec] = {
+            spec.key: spec for spec in self.object_failures
+        }
         rows: list[dict[str, Any]] = []
-        if self.findings.empty:
-            return rows
-        grouped = self.findings.groupby(["object", "field", "code", "severity"], sort=True)
-        for (obj, field, code, severity), group in grouped:
-            total = self.records.get(str(obj), 0) or 1
+        for key, spec in specs.items():
+            group = groups.get(key)
+            records = self.records.get(spec.object, 0)
+            if spec.key in failures or spec.code == "row-count":
+                count, percent = (1 if spec.key in failures else 0), None
+                detail = failures[spec.key].detail if spec.key in failures else None
+            else:
+                count = 0 if group is None else len(group)
+                percent = round(100.0 * count / (records or 1), 2)
+                detail = None
+            threshold = allowed_failures(spec.max_failures, records)
+            over = count > threshold
+            head = group.head(SAMPLES) if group is not None else None
             rows.append(
                 {
-                    "object": obj,
-                    "field": field,
-                    "code": code,
-                    "severity": severity,
-                    "title": CATALOGUE[str(code)].title,
-                    "count": len(group),
-                    "percent": round(100.0 * len(group) / total, 2),
-                    "sample_record_ids": group["record_id"].head(5).tolist(),
-                    "sample_rows": [
+                    "rule": spec.rule,
+                    "origin": spec.origin,
+                    "object": spec.object,
+                    "field": spec.field,
+                    "code": spec.code,
+                    "severity": spec.severity,
+                    "title": CATALOGUE[spec.code].title,
+                    "count": count,
+                    "percent": percent,
+                    "max_failures": spec.max_failures,
+                    "threshold": threshold,
+                    "over_threshold": over,
+                    "failed": self._fails(spec.severity, over),
+                    "detail": detail,
+                    "sample_record_ids": [] if head is None else head["record_id"].tolist(),
+                    "sample_rows": []
+                    if head is None
+                    else [
                         f"{file}:{row}"
-                        for file, row in zip(
-                            group["source_file"].head(5), group["source_row"].head(5), strict=True
-                        )
+                        for file, row in zip(head["source_file"], head["source_row"], strict=True)
                     ],
                 }
             )
-        rows.sort(key=lambda r: (-SEVERITY_RANK[r["severity"]], -r["count"], r["object"]))
+        rows.sort(
+            key=lambda r: (
+                not r["failed"],
+                -SEVERITY_RANK[r["severity"]],
+                -r["count"],
+                r["object"],
+                r["field"],
+                r["rule"],
+            )
+        )
         return rows
+
+    def by_rule(self) -> list[dict[str, Any]]:
+        """One row per check, object and field: count, share of records, threshold, samples."""
+        return [dict(r) for r in self._summaries]
 
     def error_record_ids(self) -> set[str]:
         errors = self.findings[self.findings["severity"] == "error"]
         return set(errors["record_id"])
 
-    def to_dict(self) -> dict[str, Any]:
-        findings = self.findings.replace({np.nan: None})
+    def to_dict(self, *, values: bool | None = None) -> dict[str, Any]:
+        """The validation.json document; offending values only with ``values`` (--show-values)."""
+        with_values = self.show_values if values is None else values
+        columns = [*FINDING_COLUMNS, VALUE] if with_values else FINDING_COLUMNS
+        findings = self.findings[columns].astype(object).replace({np.nan: None})
         return {
             "passed": self.passed,
             "fail_on": self.fail_on,
             "counts": self.counts(),
             "records": self.records,
             "records_with_errors": len(self.error_record_ids()),
+            "failed_rules": self.failed_rules(),
+            "rules_files": list(self.rules_files),
             "rules": self.by_rule(),
             "findings": findings.to_dict(orient="records"),
+            "show_values": with_values,
             "validated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-
-
-def _findings_for(
-    frame: pd.DataFrame,
-    obj: str,
-    field: str,
-    mask: np.ndarray,
-    code: str,
-    *,
-    reasons: pd.Series | None = None,
-    severity: pd.Series | str | None = None,
-    **fmt: object,
-) -> pd.DataFrame:
-    """Findings of one code for the records in ``mask``; ``reasons`` aligned with the hits."""
-    kind = CATALOGUE[code]
-    hit = frame.loc[mask]
-    if reasons is None:
-        message: object = kind.template.format(object=obj, field=field, reason="", detail="", **fmt)
-    else:
-        head, _, tail = kind.template.partition("{reason}")
-        if "{detail}" in kind.template:
-            head, _, tail = kind.template.partition("{detail}")
-            reasons = " (" + reasons + ")"
-        head = head.format(object=obj, field=field, **fmt)
-        message = (head + reasons.astype(str) + tail.format(**fmt)).to_numpy()
-    return pd.DataFrame(
-        {
-            "code": code,
-            "severity": kind.severity
-            if severity is None
-            else (severity if isinstance(severity, str) else severity.to_numpy()),
-            "object": obj,
-            "field": field,
-            "record_id": hit["_record_id"].to_numpy(),
-            "source": hit["_source"].to_numpy(),
-            "source_file": hit["_source_file"].to_numpy(),
-            "source_sheet": hit["_source_sheet"].to_numpy(),
-            "source_row": hit["_source_row"].to_numpy(),
-            "source_key": hit["_source_key"].to_numpy(),
-            "message": message,
-        }
-    )
 
 
 def _marker_findings(frame: pd.DataFrame, obj_name: str, obj: ObjectDef) -> list[pd.DataFrame]:
@@ -174,59 +213,136 @@ def _marker_findings(frame: pd.DataFrame, obj_name: str, obj: ObjectDef) -> list
             reasons = group["reason"].reset_index(drop=True).iloc[order].reset_index(drop=True)
             if flagged:
                 severity = reasons.map(lambda f: FLAG_SEVERITY.get(f, "info"))
-                out.append(_findings_for(frame, obj_name, str(field), mask, "flagged-value",
+                out.append(findings_for(frame, obj_name, str(field), mask, "flagged-value",
                                          reasons=reasons, severity=severity))  # fmt: skip
             else:
                 code = INVALID_BY_TYPE.get(types.get(str(field), ""), "flagged-value")
-                out.append(_findings_for(frame, obj_name, str(field), mask, code,
+                out.append(findings_for(frame, obj_name, str(field), mask, code,
                                          reasons=reasons))  # fmt: skip
     return out
 
 
-def validate_frames(
-    frames: Mapping[str, pd.DataFrame], schema: TargetSchema, *, fail_on: FailOn = "error"
-) -> ValidationResult:
-    """Check every object's clean frame; all findings are collected in one pass."""
+def _schema_checks(
+    frame: pd.DataFrame, obj_name: str, obj: ObjectDef
+) -> tuple[list[pd.DataFrame], list[CheckSpec]]:
     parts: list[pd.DataFrame] = []
+    specs: list[CheckSpec] = []
+
+    def declare(fname: str, code: str) -> None:
+        specs.append(CheckSpec(code, obj_name, fname, code, CATALOGUE[code].severity))
+
+    has_markers = INVALID in frame.columns
+    if has_markers:
+        parts.extend(_marker_findings(frame, obj_name, obj))
+        for fname, fdef in obj.fields.items():
+            if fdef.type in INVALID_BY_TYPE:
+                declare(fname, INVALID_BY_TYPE[fdef.type])
+    for fname, fdef in obj.fields.items():
+        if fname not in frame.columns:
+            values = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        else:
+            values = frame[fname]
+        for code, (applies, check) in CHECKS.items():
+            if has_markers and code in FORMAT_CODES:
+                continue  # the standardisers' own verdicts (above) replace format checks
+            if applies(fdef):
+                declare(fname, code)
+                mask = check(values, fdef)
+                if mask.any():
+                    parts.append(
+                        findings_for(frame, obj_name, fname, mask, code, max_length=fdef.max_length)
+                    )
+        status_col = f"_ref_{fname}_status"
+        if fdef.type == "reference" and status_col in frame.columns:
+            for status, code in (
+                ("unresolved", "reference-unresolved"),
+                ("ambiguous", "reference-ambiguous"),
+            ):
+                declare(fname, code)
+                mask = (frame[status_col] == status).to_numpy()
+                if mask.any():
+                    parts.append(
+                        findings_for(frame, obj_name, fname, mask, code, target=fdef.object)
+                    )
+    return parts, specs
+
+
+def _rule_checks(
+    rule_sets: Sequence[RuleSet], ctx: RuleContext
+) -> tuple[list[pd.DataFrame], list[CheckSpec], list[CheckSpec]]:
+    """Evaluate every rule of every rules file; all rules run, whatever the others found."""
+    parts: list[pd.DataFrame] = []
+    specs: list[CheckSpec] = []
+    failures: list[CheckSpec] = []
+    seen: set[tuple[str, ...]] = set()
+    for rule_set in rule_sets:
+        for rule in rule_set.rules:
+            rule_id, n = rule.rule_id, 1
+            while (rule_id, rule.object, rule.field_label) in seen:  # same rule twice: number it
+                n += 1
+                rule_id = f"{rule.rule_id}#{n}"
+            seen.add((rule_id, rule.object, rule.field_label))
+            spec = CheckSpec(rule_id, rule.object, rule.field_label, rule.code, rule.level,
+                             rule_set.origin, rule.max_failures)  # fmt: skip
+            specs.append(spec)
+            outcome = rule.evaluate_object(ctx)
+            if outcome is not None:
+                if not outcome.ok:
+                    detail = CATALOGUE[rule.code].template.format(object=rule.object, **outcome.fmt)
+                    failures.append(dataclasses.replace(spec, detail=detail))
+                continue
+            frame = ctx.frames.get(rule.object)
+            if frame is None or frame.empty:
+                continue
+            hits = rule.evaluate(frame, ctx)
+            if hits.mask.any():
+                found = findings_for(
+                    frame,
+                    rule.object,
+                    rule.field_label,
+                    hits.mask,
+                    rule.code,
+                    rule=rule_id,
+                    offending=hits.values,
+                    severity=rule.level,
+                    **hits.fmt,
+                )
+                parts.append(found)
+    return parts, specs, failures
+
+
+def validate_frames(
+    frames: Mapping[str, pd.DataFrame],
+    schema: TargetSchema,
+    *,
+    fail_on: FailOn = "error",
+    rules: Sequence[RuleSet] = (),
+    read: Mapping[str, int] | None = None,
+    run_date: dt.date | None = None,
+    show_values: bool = False,
+) -> ValidationResult:
+    """Check every object's clean frame against the schema and the rules, in one pass."""
+    parts: list[pd.DataFrame] = []
+    specs: list[CheckSpec] = []
     for obj_name in schema.load_order:
         frame = frames.get(obj_name)
-        if frame is None:
-            continue
-        obj = schema.objects[obj_name]
-        has_markers = INVALID in frame.columns
-        if has_markers:
-            parts.extend(_marker_findings(frame, obj_name, obj))
-        for fname, fdef in obj.fields.items():
-            if fname not in frame.columns:
-                values = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-            else:
-                values = frame[fname]
-            for code, (applies, check) in CHECKS.items():
-                if has_markers and code in FORMAT_CODES:
-                    continue  # the standardisers' own verdicts (below) replace format checks
-                if applies(fdef):
-                    mask = check(values, fdef)
-                    if mask.any():
-                        parts.append(
-                            _findings_for(
-                                frame, obj_name, fname, mask, code, max_length=fdef.max_length
-                            )
-                        )
-            status_col = f"_ref_{fname}_status"
-            if fdef.type == "reference" and status_col in frame.columns:
-                for status, code in (
-                    ("unresolved", "reference-unresolved"),
-                    ("ambiguous", "reference-ambiguous"),
-                ):
-                    mask = (frame[status_col] == status).to_numpy()
-                    if mask.any():
-                        parts.append(
-                            _findings_for(frame, obj_name, fname, mask, code, target=fdef.object)
-                        )
-    findings = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in FINDING_COLUMNS})
-    )
+        if frame is not None:
+            found, declared = _schema_checks(frame, obj_name, schema.objects[obj_name])
+            parts.extend(found)
+            specs.extend(declared)
+    ctx = RuleContext(frames, schema, read or {}, run_date or dt.date.today())
+    found, declared, failures = _rule_checks(rules, ctx)
+    parts.extend(found)
+    specs.extend(declared)
+    nonempty = [p for p in parts if not p.empty]
+    findings = pd.concat(nonempty, ignore_index=True) if nonempty else empty_findings()
     records = {name: len(frame) for name, frame in frames.items()}
-    return ValidationResult(findings[FINDING_COLUMNS], records, fail_on)
+    return ValidationResult(
+        findings[[*FINDING_COLUMNS, VALUE]],
+        records,
+        fail_on,
+        checks=tuple(specs),
+        object_failures=tuple(failures),
+        show_values=show_values,
+        rules_files=tuple(r.origin for r in rules),
+    )

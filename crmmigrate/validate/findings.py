@@ -1,0 +1,82 @@
+"""Finding rows: one per failing record, built from a catalogue entry and a mask of hits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmmigrate.validate.catalogue import CATALOGUE
+
+FINDING_COLUMNS = [
+    "code",
+    "severity",
+    "object",
+    "field",
+    "rule",
+    "record_id",
+    "source",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "source_key",
+    "message",
+]
+# Kept in memory beside the findings; written to validation.json only with --show-values.
+VALUE = "value"
+
+
+def empty_findings() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in [*FINDING_COLUMNS, VALUE]})
+
+
+def findings_for(
+    frame: pd.DataFrame,
+    obj: str,
+    field: str,
+    mask: np.ndarray,
+    code: str,
+    *,
+    rule: str | None = None,
+    offending: pd.Series | None = None,
+    reasons: pd.Series | None = None,
+    severity: pd.Series | str | None = None,
+    **fmt: object,
+) -> pd.DataFrame:
+    """Findings of one code for the records in ``mask``; ``reasons`` aligned with the hits.
+
+    ``offending`` (aligned with ``frame``) are the offending values, kept only for --show-values.
+    """
+    kind = CATALOGUE[code]
+    hit = frame.loc[mask]
+    if reasons is None:
+        message: object = kind.template.format(
+            object=obj, field=field, reason="", detail="", rule=rule or code, **fmt
+        )
+    else:
+        head, _, tail = kind.template.partition("{reason}")
+        if "{detail}" in kind.template:
+            head, _, tail = kind.template.partition("{detail}")
+            reasons = " (" + reasons + ")"
+        head = head.format(object=obj, field=field, **fmt)
+        message = (head + reasons.astype(str) + tail.format(**fmt)).to_numpy()
+    if offending is None:
+        offending = frame[field] if field in frame.columns else None
+    return pd.DataFrame(
+        {
+            "code": code,
+            "severity": kind.severity
+            if severity is None
+            else (severity if isinstance(severity, str) else severity.to_numpy()),
+            "object": obj,
+            "field": field,
+            "rule": rule or code,
+            "record_id": hit["_record_id"].to_numpy(),
+            "source": hit["_source"].to_numpy(),
+            "source_file": hit["_source_file"].to_numpy(),
+            "source_sheet": hit["_source_sheet"].to_numpy(),
+            "source_row": hit["_source_row"].to_numpy(),
+            "source_key": hit["_source_key"].to_numpy(),
+            "message": message,
+            VALUE: None if offending is None else offending.loc[mask].to_numpy(),
+        }
+    )

@@ -204,3 +204,35 @@ def test_commands_have_help(runner: CliRunner) -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "--json" in result.stdout
+
+
+def test_profile_show_values_gating(runner: CliRunner, in_tmp: Path) -> None:
+    write(in_tmp / "erp.csv", ERP, encoding="cp950")
+    hidden = runner.invoke(app, ["profile", "erp.csv", "--html", "hidden.html"])
+    assert hidden.exit_code == 0, hidden.stderr
+    assert "values are hidden" in hidden.stderr
+    page = (in_tmp / "hidden.html").read_text(encoding="utf-8")
+    for text in (hidden.stdout, hidden.stderr, page):
+        assert PLANTED not in text
+    shown = runner.invoke(app, ["profile", "erp.csv", "--show-values", "--html", "shown.html"])
+    assert shown.exit_code == 0, shown.stderr
+    assert PLANTED not in shown.stdout + shown.stderr  # never on the terminal
+    assert PLANTED in (in_tmp / "shown.html").read_text(encoding="utf-8")
+    as_json = runner.invoke(app, ["profile", "erp.csv", "--show-values", "--json"])
+    assert PLANTED in as_json.stdout
+    assert json.loads(as_json.stdout) == profile_files(["erp.csv"], show_values=True).to_dict()
+
+
+def test_profile_html_is_self_contained(runner: CliRunner, in_tmp: Path) -> None:
+    write(in_tmp / "erp.csv", ERP, encoding="cp950")
+    write(in_tmp / "contacts.csv", CONTACTS)
+    result = runner.invoke(app, ["profile", "*.csv", "--html", "p.html", "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    page = (in_tmp / "p.html").read_text(encoding="utf-8")
+    assert "http://" not in page and "https://" not in page
+    assert "<script" not in page and "<link" not in page
+    assert (
+        "Columns that look alike across files" in page
+        and "Columns that look alike" in result.stdout
+    )

@@ -38,6 +38,7 @@ format: $(STAMP) ## Reformat the code
 bench: $(STAMP) ## Run the benchmarks; results go to benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_standardise.py
+	$(BIN)/python benchmarks/bench_profile.py
 
 clean: ## Remove the virtualenv, caches and sample runs
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache samples/runs samples/crm.db

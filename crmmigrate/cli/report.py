@@ -19,7 +19,7 @@ from crmmigrate.cli.common import (
 )
 from crmmigrate.cli.render import reconciliation_table
 from crmmigrate.errors import ExitCode
-from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
+from crmmigrate.report.write import write_reports
 from crmmigrate.runs import find_run
 
 
@@ -35,14 +35,16 @@ def report(
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Rebuild a run's reconciliation.json from its stages and show it; exit 1 if unbalanced."""
+    """Rebuild a run's reconciliation (JSON + HTML) and validation.html; exit 1 if unbalanced."""
     target_run = find_run(run, runs_dir_for(config, run))
-    rec = build_reconciliation(target_run)
-    write_reconciliation(target_run, rec)
+    written = write_reports(target_run)
+    rec = written.report.reconciliation
     if json_out:
-        emit_json(rec.to_dict())
+        emit_json(written.report.to_dict())
     elif not quiet:
         out.print(reconciliation_table(rec))
-        err.print(f"written to {target_run.path / 'reconciliation.json'}", markup=False)
+    if not quiet:
+        for path in written.files:
+            err.print(f"written {path}", markup=False)
     if not rec.balanced:
         raise typer.Exit(int(ExitCode.DATA_FAILED))

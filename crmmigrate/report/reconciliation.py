@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from crmmigrate import __version__
-from crmmigrate.runs import Run, write_json_atomic
+from crmmigrate.runs import Run
 
 RECONCILIATION = "reconciliation.json"
 
@@ -181,4 +181,7 @@ def _reason_labels(stage: pd.Series, reason: pd.Series) -> pd.Series:
 
 
 def write_reconciliation(run: Run, rec: Reconciliation) -> None:
-    write_json_atomic(run.path / RECONCILIATION, rec.to_dict())
+    """Write reconciliation.json and the HTML reports (see ``report.write.write_reports``)."""
+    from crmmigrate.report.write import write_reports  # the report model builds on this module
+
+    write_reports(run, rec)

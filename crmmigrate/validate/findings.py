@@ -57,6 +57,9 @@ def findings_for(
         if "{detail}" in kind.template:
             head, _, tail = kind.template.partition("{detail}")
             reasons = " (" + reasons + ")"
+        elif "{reason}" not in kind.template:  # the template has no slot: append the reason
+            head, tail = kind.template, ""
+            reasons = " (" + reasons + ")"
         head = head.format(object=obj, field=field, **fmt)
         message = (head + reasons.astype(str) + tail.format(**fmt)).to_numpy()
     if offending is None:

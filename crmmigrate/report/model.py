@@ -1,0 +1,281 @@
+"""The run report: one frozen model, built once from a run, rendered to JSON and HTML.
+
+It extends the :class:`Reconciliation` with what a person signing off needs besides the counts:
+sources and backups, per-field change statistics, validation findings (never values), dedupe
+clusters (record ids and source keys only), the load and the timings. ``reconciliation.json`` is
+``RunReport.to_dict()``: the reconciliation's keys first, unchanged, then these sections.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from crmmigrate.load.target import mask_url
+from crmmigrate.report.reconciliation import Reconciliation, build_reconciliation
+from crmmigrate.report.validation_model import (
+    VALIDATION,
+    ValidationSummary,
+    summarise_validation,
+)
+from crmmigrate.runs import Run, read_json
+
+CLUSTERS = Path("dedupe", "clusters.csv")
+EXAMPLE_CLUSTERS = 5
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    file: str
+    sheet: str | None
+    encoding: str | None
+    rows: int
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    name: str
+    object: str
+    read: int
+    rejected: int
+    files: tuple[SourceFile, ...]
+
+
+@dataclass(frozen=True)
+class Backup:
+    source: str
+    stored: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's standardisation outcome, summed over its sources."""
+
+    object: str
+    field: str
+    ok: int
+    fixed: int
+    invalid: int
+    empty: int
+    reasons: dict[str, int]
+    flags: dict[str, int]
+    notes: tuple[str, ...]  # per source, e.g. "legacy_contacts: date order DMY (...)"
+
+    @property
+    def total(self) -> int:
+        return self.ok + self.fixed + self.invalid + self.empty
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixed or self.invalid or self.flags)
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    record_id: str
+    source: str
+    source_key: str
+    survivor: bool
+    score: float | None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    cluster_id: str
+    object: str
+    members: tuple[ClusterMember, ...]
+
+
+@dataclass(frozen=True)
+class DedupeSummary:
+    records: int
+    clusters: int
+    sizes: dict[int, int]  # cluster size → number of clusters
+    examples: tuple[Cluster, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "clusters": self.clusters,
+            "sizes": {str(k): v for k, v in self.sizes.items()},
+            "examples": [asdict(c) for c in self.examples],
+        }
+
+
+@dataclass(frozen=True)
+class LoadObject:
+    object: str
+    attempted: int
+    inserted: int
+    updated: int
+    unchanged: int
+    failed: int
+    excluded: int
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    target: str  # always masked
+    mode: str
+    dry_run: bool
+    forced: bool
+    objects: tuple[LoadObject, ...]
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """Everything the reconciliation report shows; JSON and HTML both render this."""
+
+    reconciliation: Reconciliation
+    created_at: str
+    target: str  # masked; the load's target once loaded, else the configured one
+    sources: tuple[SourceSummary, ...]
+    backups: tuple[Backup, ...]
+    clean_timings: dict[str, float]
+    field_changes: tuple[FieldChange, ...]
+    validation: ValidationSummary | None
+    dedupe: DedupeSummary | None
+    load: LoadSummary | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.reconciliation.to_dict(),
+            "created_at": self.created_at,
+            "target": self.target,
+            "sources": [asdict(s) for s in self.sources],
+            "backups": [asdict(b) for b in self.backups],
+            "clean_timings": self.clean_timings,
+            "validation": self.validation.to_dict() if self.validation else None,
+            "dedupe": self.dedupe.to_dict() if self.dedupe else None,
+            "load": asdict(self.load) if self.load else None,
+        }
+
+
+def build_report(run: Run, rec: Reconciliation | None = None) -> RunReport:
+    """Read the run once and assemble its report (``rec`` if the caller already built it)."""
+    rec = rec or build_reconciliation(run)
+    manifest = run.manifest()
+    stages = manifest.get("stages", {})
+    clean = stages.get("clean", {})
+    load = stages.get("load")
+    validation_file = run.path / VALIDATION
+    validation = None
+    if validation_file.is_file():
+        validation = summarise_validation(read_json(validation_file), with_values=False)
+    return RunReport(
+        reconciliation=rec,
+        created_at=str(manifest.get("created_at", "")),
+        target=mask_url(str((load or {}).get("target") or manifest.get("target_url") or "")),
+        sources=tuple(_source(s) for s in manifest.get("sources", [])),
+        backups=tuple(
+            Backup(str(b["source"]), str(b["stored"]), str(b["sha256"]), int(b["size"]))
+            for b in manifest.get("backup", [])
+        ),
+        clean_timings={k: float(v) for k, v in clean.get("timings", {}).items()},
+        field_changes=tuple(_field(name, info) for name, info in rec.fields.items()),
+        validation=validation,
+        dedupe=_dedupe(run.path / CLUSTERS),
+        load=_load(load) if load else None,
+    )
+
+
+def _source(info: dict[str, Any]) -> SourceSummary:
+    files = tuple(
+        SourceFile(str(f["file"]), f.get("sheet"), f.get("encoding"), int(f.get("rows", 0)))
+        for f in info.get("files", [])
+    )
+    return SourceSummary(
+        str(info["name"]),
+        str(info["object"]),
+        int(info.get("read", 0)),
+        int(info.get("rejected", 0)),
+        files,
+    )
+
+
+def _field(name: str, info: dict[str, Any]) -> FieldChange:
+    obj, _, fname = name.partition(".")
+    notes = tuple(
+        f"{source}: {describe_note(note)}" for source, note in sorted(info.get("notes", {}).items())
+    )
+    return FieldChange(
+        object=obj,
+        field=fname,
+        ok=int(info.get("ok", 0)),
+        fixed=int(info.get("fixed", 0)),
+        invalid=int(info.get("invalid", 0)),
+        empty=int(info.get("empty", 0)),
+        reasons=dict(info.get("reasons", {})),
+        flags=dict(info.get("flags", {})),
+        notes=notes,
+    )
+
+
+def describe_note(note: dict[str, Any]) -> str:
+    """``date_order DMY (evidence: day_first 29, month_first 0)``; contradictions called out."""
+    parts = []
+    for key, value in note.items():
+        if key.endswith(("_evidence", "_contradiction")):
+            continue
+        shown = value if str(value).isalnum() else f'"{value}"'
+        text = f"{key.replace('_', ' ')} {shown}"
+        evidence = note.get(f"{key}_evidence")
+        if isinstance(evidence, dict) and evidence:
+            text += " (evidence: " + ", ".join(f"{k} {v}" for k, v in evidence.items()) + ")"
+        if note.get(f"{key}_contradiction"):
+            text += " — contradicting evidence"
+        parts.append(text)
+    return "; ".join(parts) if parts else json.dumps(note, sort_keys=True)
+
+
+def _dedupe(path: Path) -> DedupeSummary | None:
+    if not path.is_file():
+        return None
+    cols = ["record_id", "object", "source", "source_key", "cluster_id", "score", "survivor"]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = frame.reindex(columns=cols, fill_value="")
+    sizes = frame.groupby("cluster_id", sort=False).size()
+    distribution = Counter(int(n) for n in sizes)
+    largest = sizes[sizes > 1].sort_index().sort_values(ascending=False, kind="stable")
+    examples = []
+    for cluster_id in largest.index[:EXAMPLE_CLUSTERS]:
+        rows = frame[frame["cluster_id"] == cluster_id]
+        members = tuple(
+            ClusterMember(
+                str(r.record_id),
+                str(r.source),
+                str(r.source_key),
+                str(r.survivor).lower() == "true",
+                float(r.score) if str(r.score) else None,
+            )
+            for r in rows.itertuples(index=False)
+        )
+        examples.append(Cluster(str(cluster_id), str(rows["object"].iloc[0]), members))
+    return DedupeSummary(
+        records=len(frame),
+        clusters=len(sizes),
+        sizes=dict(sorted(distribution.items())),
+        examples=tuple(examples),
+    )
+
+
+def _load(info: dict[str, Any]) -> LoadSummary:
+    keys = ("attempted", "inserted", "updated", "unchanged", "failed", "excluded")
+    objects = tuple(
+        LoadObject(str(name), *(int(o.get(k, 0)) for k in keys))
+        for name, o in info.get("objects", {}).items()
+    )
+    return LoadSummary(
+        target=mask_url(str(info.get("target", ""))),
+        mode=str(info.get("mode", "")),
+        dry_run=bool(info.get("dry_run", False)),
+        forced=bool(info.get("forced", False)),
+        objects=objects,
+    )

@@ -43,3 +43,17 @@ def test_console_errors_are_caught(tmp_path: Path) -> None:
     page.write_text("<!DOCTYPE html><html><body><script>undefined_fn()</script></body></html>")
     rendered = render(page, tmp_path / "profile")
     assert any("Uncaught ReferenceError" in line for line in rendered.console)
+
+
+def test_profile_report_renders_in_chromium(tmp_path: Path) -> None:
+    """crmmigrate profile --html: renders with its bars and without console errors."""
+    from crmmigrate.profile import profile_files, render_html
+
+    samples = Path(__file__).parent.parent.parent / "samples"
+    report = profile_files(["erp/accounts.csv", "shop/members.csv"], base_dir=samples)
+    page = tmp_path / "profile.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    rendered = render(page, tmp_path / "chrome")
+    assert rendered.console == [], "\n".join(rendered.console)
+    assert rendered.dom.count('class="bar blank"') >= 18
+    assert "cp950" in rendered.dom

@@ -32,7 +32,14 @@ TargetOpt = Annotated[
         help="SQLAlchemy URL of the target; default: $CRMMIGRATE_TARGET_URL, else the config's.",
     ),
 ]
-ModeOpt = Annotated[LoadMode, typer.Option("--mode", help="insert or upsert (by external id).")]
+ModeOpt = Annotated[
+    LoadMode,
+    typer.Option(
+        "--mode",
+        help="insert, upsert (by external id) or incremental (only records whose content "
+        "changed since the last load to this target).",
+    ),
+]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Do everything inside a transaction that is rolled back.")
 ]
@@ -59,7 +66,11 @@ def load(
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Load a validated run into the target; exit 1 if any record was rejected."""
+    """Load a validated run into the target; exit 1 if any record was rejected.
+
+    An interrupted load of the run resumes: the records the target's load journal has are
+    skipped.
+    """
     target_run = find_run(run, runs_dir_for(config, run))
     result = load_run(
         target_run, target=target, mode=mode, dry_run=dry_run, force=force, batch_size=batch_size

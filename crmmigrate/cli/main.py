@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from crmmigrate import __version__
-from crmmigrate.cli import clean, init, load, profile, report, run, schema, validate
+from crmmigrate.cli import clean, init, load, profile, report, rollback, run, schema, validate
 
 app = typer.Typer(
     name="crmmigrate",
@@ -42,7 +42,7 @@ def root(
     """crmmigrate: clean, validate and load customer data into a new CRM."""
 
 
-for module in (init, profile, clean, validate, load, report, run, schema):
+for module in (init, profile, clean, validate, load, rollback, report, run, schema):
     module.register(app)
 
 

@@ -20,7 +20,8 @@ from crmmigrate.load.schema import CONTENT_HASH, ID, LOAD_ID
 from crmmigrate.load.target import db_reason, is_row_error
 from crmmigrate.target_schema import EXTERNAL_ID
 
-LoadMode = Literal["insert", "upsert"]
+# incremental: upsert, after the loader skipped every record whose content hash the target has.
+LoadMode = Literal["insert", "upsert", "incremental"]
 Action = Literal["inserted", "updated", "unchanged"]
 
 EXISTS_REASON = "external_id already in the target (use --mode upsert)"
@@ -44,6 +45,8 @@ class BatchResult:
 
     written: dict[int, tuple[Action, int | None]] = field(default_factory=dict)
     failures: dict[int, str] = field(default_factory=dict)
+    # Position → the whole target row before this batch updated it (with capture_before).
+    before: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def select_by_external_id(
@@ -109,8 +112,12 @@ def write_batch(
     mode: LoadMode,
     run_id: str,
     reference_columns: Sequence[str] = (),
+    capture_before: bool = False,
 ) -> BatchResult:
-    """Insert or update ``rows`` in ``table`` inside the caller's transaction."""
+    """Insert or update ``rows`` in ``table`` inside the caller's transaction.
+
+    With ``capture_before``, the rows it updates are read whole first (``result.before``).
+    """
     result = BatchResult()
     if not rows:
         return result
@@ -129,6 +136,14 @@ def write_batch(
             result.written[row.position] = ("unchanged", found._mapping[ID])
         else:
             updates.append((row, found._mapping[ID]))
+
+    before: dict[str, dict[str, Any]] = {}
+    if capture_before and updates:
+        columns = [c.name for c in table.columns if c.name != EXTERNAL_ID]
+        found_rows = select_by_external_id(
+            conn, table, (r.external_id for r, _ in updates), columns
+        )
+        before = {key: dict(found._mapping) for key, found in found_rows.items()}
 
     stamp = {LOAD_ID: run_id}
     insert_params = [
@@ -165,6 +180,8 @@ def write_batch(
 
     for row, target_id in updates:
         result.written[row.position] = ("updated", target_id)
+        if row.external_id in before:
+            result.before[row.position] = before[row.external_id]
     # Re-select the new ids instead of RETURNING, which MariaDB's executemany path lacks.
     new_ids = select_by_external_id(conn, table, (r.external_id for r in inserts), [ID])
     for row in inserts:

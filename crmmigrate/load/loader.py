@@ -1,15 +1,17 @@
 """Load clean frames into a SQL target (SQLite, PostgreSQL, MariaDB) through SQLAlchemy.
 
 Objects go in ``schema.load_order`` (parents first), each in batches of ``batch_size`` rows.
-A batch is one transaction (see :mod:`crmmigrate.load.batch`); a dry run wraps the whole load
-in one transaction that is rolled back, so children can still find the parents it inserted.
+A batch is one transaction (see :mod:`crmmigrate.load.batch`) that also writes the load journal
+(:mod:`crmmigrate.load.checkpoint`); a resumed load skips the records the journal has for the
+run. A dry run wraps the whole load in one transaction that is rolled back, so children can
+still find the parents it inserted, and journals nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 from typing import get_args
 
@@ -20,10 +22,20 @@ from sqlalchemy import exc
 
 from crmmigrate.errors import UsageError
 from crmmigrate.load.batch import Action, BatchRow, LoadMode, write_batch
+from crmmigrate.load.checkpoint import (
+    BatchProgress,
+    ensure_journal,
+    last_batch,
+    read_before_images,
+    read_journal,
+    record_batch,
+)
 from crmmigrate.load.prepare import LINEAGE_COLUMNS, PreparedObject, prepare_object
-from crmmigrate.load.references import resolve_references
+from crmmigrate.load.references import ResolvedReferences, resolve_references
 from crmmigrate.load.schema import (
     BOOKKEEPING_LENGTH,
+    CONTENT_HASH,
+    ID,
     build_metadata,
     drop_tables,
     ensure_tables,
@@ -36,7 +48,7 @@ from crmmigrate.load.target import (
     open_engine,
     unreachable,
 )
-from crmmigrate.target_schema import TargetSchema
+from crmmigrate.target_schema import EXTERNAL_ID, TargetSchema
 
 __all__ = ["LoadMode", "LoadResult", "ObjectLoadResult", "load_frames", "mask_url"]
 
@@ -68,6 +80,9 @@ class LoadResult:
     success: pd.DataFrame  # SUCCESS_COLUMNS
     errors: pd.DataFrame  # ERROR_COLUMNS; reasons name fields, never values
     dry_run: bool
+    resumed: int = 0  # records an earlier, interrupted attempt of this run had written
+    # Every before-image the run's journal holds: object, external_id, target_id, before.
+    before_images: tuple[dict[str, object], ...] = ()
 
     @property
     def failed(self) -> int:
@@ -86,6 +101,7 @@ class _Outcome:
     written: dict[int, tuple[Action, int | None]] = field(default_factory=dict)
     failures: dict[int, str] = field(default_factory=dict)
     unresolved: dict[int, int] = field(default_factory=dict)
+    resumed: int = 0
 
 
 def _check_arguments(
@@ -118,12 +134,17 @@ def load_frames(
     mode: LoadMode = "upsert",
     batch_size: int = 1000,
     dry_run: bool = False,
+    resume: bool = False,
+    on_batch: Callable[[BatchProgress], None] | None = None,
 ) -> LoadResult:
     """Load one clean frame per object into the SQL target at ``url``.
 
     Objects absent from ``frames`` are skipped. Missing tables are created; a dry run drops
     the ones it created and rolls back everything else. Raises TargetUnreachableError (exit 3)
     when the target cannot be reached or goes away; batches committed before that stay.
+
+    ``resume`` skips the records the target's journal says this ``run_id`` already wrote
+    (reported with the journal's action); ``on_batch`` is called after each committed batch.
     """
     _check_arguments(frames, schema, run_id, mode, batch_size)
     prepared = [
@@ -131,7 +152,9 @@ def load_frames(
         for name in schema.load_order
         if name in frames
     ]
-    loader = _Loader(schema, build_metadata(schema), mode, run_id, batch_size, dry_run, url)
+    loader = _Loader(
+        schema, build_metadata(schema), mode, run_id, batch_size, dry_run, url, resume, on_batch
+    )
     engine = open_engine(url)
     try:
         try:
@@ -147,7 +170,11 @@ def load_frames(
             raise
     finally:
         engine.dispose()
-    return _result(prepared, outcomes, dry_run)
+    return replace(
+        _result(prepared, outcomes, dry_run),
+        resumed=sum(o.resumed for o in outcomes),
+        before_images=tuple(loader.before_images),
+    )
 
 
 @dataclass(frozen=True)
@@ -159,12 +186,20 @@ class _Loader:
     batch_size: int
     dry_run: bool
     url: str
+    resume: bool = False
+    on_batch: Callable[[BatchProgress], None] | None = None
+    before_images: list[dict[str, object]] = field(default_factory=list)
 
     def run(self, conn: sa.Connection, prepared: Sequence[PreparedObject]) -> list[_Outcome]:
         """Create or check the tables, then load every object (rolled back in a dry run)."""
         created = self._ensure_tables(conn)
         if not self.dry_run:
-            return self._load_objects(conn, prepared)
+            if any(p.size for p in prepared):
+                ensure_journal(conn)
+            outcomes = self._load_objects(conn, prepared)
+            with conn.begin():
+                self.before_images.extend(read_before_images(conn, self.run_id))
+            return outcomes
         try:
             with conn.begin() as everything:
                 outcomes = self._load_objects(conn, prepared)
@@ -206,36 +241,83 @@ class _Loader:
         self, conn: sa.Connection, prep: PreparedObject, failed_in_run: Mapping[str, set[str]]
     ) -> _Outcome:
         obj = self.schema.objects[prep.name]
-        tables = self.metadata.tables
+        table = self.metadata.tables[prep.name]
         outcome = _Outcome(failures=dict(prep.failures))
         reference_columns = [reference_column(f) for f in prep.references]
         pending = [pos for pos in range(prep.size) if pos not in outcome.failures]
-        for start in range(0, len(pending), self.batch_size):
+        first_batch = 0
+        if not self.dry_run and (self.resume or self.mode == "incremental"):
+            with conn.begin():
+                pending, first_batch = self._skip_done(conn, prep, table, pending, outcome)
+        for index, start in enumerate(range(0, len(pending), self.batch_size)):
             positions = pending[start : start + self.batch_size]
             # One transaction per batch; inside a dry run's transaction, a savepoint instead.
             with conn.begin_nested() if self.dry_run else conn.begin():
-                refs = resolve_references(conn, tables, obj, prep, positions, failed_in_run)
-                loadable = [pos for pos in positions if pos not in refs.failures]
+                refs = resolve_references(
+                    conn, self.metadata.tables, obj, prep, positions, failed_in_run
+                )
+                rows = _batch_rows(prep, [p for p in positions if p not in refs.failures], refs)
                 batch = write_batch(
                     conn,
-                    tables[prep.name],
-                    _batch_rows(prep, loadable, refs.values),
+                    table,
+                    rows,
                     mode=self.mode,
                     run_id=self.run_id,
                     reference_columns=reference_columns,
+                    capture_before=not self.dry_run,
                 )
+                if not self.dry_run:
+                    record_batch(conn, self.run_id, prep.name, first_batch + index, rows, batch)
             outcome.failures.update(refs.failures)
             outcome.failures.update(batch.failures)
             outcome.written.update(batch.written)
             outcome.unresolved.update(
                 {pos: n for pos, n in refs.unresolved.items() if pos in batch.written}
             )
+            if self.on_batch is not None and not self.dry_run:
+                done = len(outcome.written) + len(outcome.failures)
+                self.on_batch(BatchProgress(prep.name, first_batch + index, done, prep.size))
         return outcome
+
+    def _skip_done(
+        self,
+        conn: sa.Connection,
+        prep: PreparedObject,
+        table: sa.Table,
+        pending: list[int],
+        outcome: _Outcome,
+    ) -> tuple[list[int], int]:
+        """Take out what needs no batch: records this run's journal has (resume), and in
+        incremental mode records whose content hash the target already has."""
+        first_batch = 0
+        if self.resume:
+            journal = read_journal(conn, self.run_id, [prep.name])
+            for pos in pending:
+                entry = journal.get((prep.name, str(prep.external_ids[pos])))
+                if entry is not None:
+                    outcome.written[pos] = (entry.first_action, entry.target_id)
+            outcome.resumed = len(outcome.written)
+            first_batch = last_batch(conn, self.run_id, prep.name) + 1
+        if self.mode == "incremental":
+            current = {
+                row[0]: (row[1], row[2])
+                for row in conn.execute(
+                    sa.select(table.c[EXTERNAL_ID], table.c[CONTENT_HASH], table.c[ID])
+                )
+            }
+            for pos in pending:
+                found = current.get(str(prep.external_ids[pos]))
+                if found is None or pos in outcome.written or prep.hashes[pos] is None:
+                    continue
+                if found[0] == prep.hashes[pos]:
+                    outcome.written[pos] = ("unchanged", found[1])
+        return [pos for pos in pending if pos not in outcome.written], first_batch
 
 
 def _batch_rows(
-    prep: PreparedObject, positions: Sequence[int], references: Mapping[int, dict[str, int | None]]
+    prep: PreparedObject, positions: Sequence[int], refs: ResolvedReferences
 ) -> list[BatchRow]:
+    references = refs.values
     # Column arrays are sliced once per batch and zipped into dicts: no per-cell lookups.
     index = np.asarray(positions, dtype=np.intp)
     columns = list(prep.values)

@@ -12,7 +12,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from crmmigrate.errors import UsageError
+from crmmigrate.load.schema_diff import (
+    SchemaCheck,
+    SchemaDifference,
+    SchemaMismatchError,
+    diff_tables,
+    migrate_tables,
+)
 from crmmigrate.target_schema import (
     EXTERNAL_ID,
     EXTERNAL_ID_MAX_LENGTH,
@@ -53,6 +59,17 @@ NAMING_CONVENTION = {
 }
 
 _MYSQL_DIALECTS = ("mysql", "mariadb")
+
+__all__ = [
+    "SchemaCheck",
+    "SchemaDifference",
+    "SchemaMismatchError",
+    "build_metadata",
+    "check_tables",
+    "diff_tables",
+    "ensure_tables",
+    "migrate_tables",
+]
 
 
 def reference_column(field: str) -> str:
@@ -160,28 +177,45 @@ def build_metadata(schema: TargetSchema) -> sa.MetaData:
     return metadata
 
 
-def ensure_tables(conn: sa.Connection, metadata: sa.MetaData) -> list[str]:
-    """Create the tables missing from the target; check the existing ones have our columns.
+def check_tables(
+    conn: sa.Connection, metadata: sa.MetaData, *, migrate: bool = False
+) -> SchemaCheck:
+    """Create the missing tables; compare the existing ones with ``metadata``, never altering them.
 
-    Checks every existing table before creating anything, so a bad target is left as it was.
-    Commits the creation and returns the names of the tables it created (parents first).
+    Every existing table is compared before anything is created, so a bad target is left as it
+    was: any difference raises :class:`SchemaMismatchError` (exit 2) listing all of them. With
+    ``migrate`` the fixable ones (missing columns, indexes, unique keys, foreign keys of added
+    columns) are added first — ``ALTER TABLE ... ADD`` and ``CREATE INDEX`` only, never a drop or
+    a type change — and only what is still different raises. Commits what it did.
     """
-    inspector = sa.inspect(conn)
-    existing = set(inspector.get_table_names())
-    for table in metadata.sorted_tables:
-        if table.name not in existing:
-            continue
-        present = {col["name"] for col in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present:
-                raise UsageError(
-                    f"{table.name}.{column.name}: missing in the target",
-                    hint="run against an empty database or fix the target table",
-                )
+    differences = diff_tables(conn, metadata)
+    done: list[str] = []
+    created: list[sa.Table] = []
+    if differences and migrate and any(d.fixable for d in differences):
+        # Parents first: a foreign key added to an existing table may point at a new one.
+        created = _create_missing(conn, metadata)
+        done = migrate_tables(conn, metadata, differences)
+        differences = diff_tables(conn, metadata)
+    if differences:
+        conn.rollback()
+        raise SchemaMismatchError(differences, migrated=done)
+    created += _create_missing(conn, metadata)
+    return SchemaCheck(created=tuple(t.name for t in created), migrated=tuple(done))
+
+
+def _create_missing(conn: sa.Connection, metadata: sa.MetaData) -> list[sa.Table]:
+    existing = set(sa.inspect(conn).get_table_names())
     missing = [t for t in metadata.sorted_tables if t.name not in existing]
     metadata.create_all(conn, tables=missing, checkfirst=True)
     conn.commit()
-    return [t.name for t in missing]
+    return missing
+
+
+def ensure_tables(
+    conn: sa.Connection, metadata: sa.MetaData, *, migrate: bool = False
+) -> list[str]:
+    """:func:`check_tables`, returning the names of the tables it created (parents first)."""
+    return list(check_tables(conn, metadata, migrate=migrate).created)
 
 
 def drop_tables(conn: sa.Connection, metadata: sa.MetaData, names: list[str]) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,14 @@ import pandas as pd
 from sqlalchemy.engine import make_url
 
 from crmmigrate.errors import UsageError
+from crmmigrate.load.checkpoint import (
+    CHECKPOINT_FILE,
+    BatchProgress,
+    read_checkpoint,
+    write_checkpoint,
+)
 from crmmigrate.load.loader import LoadMode, LoadResult, load_frames, mask_url
+from crmmigrate.load.rollback import RollbackResult, rollback_load
 from crmmigrate.pipeline.clean import read_clean_frames
 from crmmigrate.pipeline.validate import run_schema, validation_path
 from crmmigrate.report.reconciliation import (
@@ -23,6 +32,8 @@ from crmmigrate.report.reconciliation import (
 from crmmigrate.runs import Run, read_json
 
 TARGET_ENV = "CRMMIGRATE_TARGET_URL"
+BEFORE_IMAGES = "before_images.jsonl"
+ROLLBACK_CONFLICTS = "rollback_conflicts.csv"
 ERROR_COLUMNS = [
     "object",
     "record_id",
@@ -61,6 +72,7 @@ class LoadStageResult:
             "objects": [
                 {**vars(o), "excluded": self.excluded.get(o.object, 0)} for o in self.result.objects
             ],
+            "resumed": self.result.resumed,
             "reconciliation": self.reconciliation.to_dict(),
         }
 
@@ -106,6 +118,7 @@ def load_run(
         )
     url = resolve_target_url(target, run)
     with run.lock():
+        checkpoint = _Checkpoint(run, mask_url(url), mode)
         frames = read_clean_frames(run)
         excluded_rows = _excluded(run, frames)
         excluded = {o: int((excluded_rows["object"] == o).sum()) for o in frames}
@@ -121,9 +134,14 @@ def load_run(
             mode=mode,
             batch_size=batch_size,
             dry_run=dry_run,
+            resume=not dry_run and not checkpoint.completed,
+            on_batch=None if dry_run else checkpoint.batch_done,
         )
         out = run.path / "load"
         out.mkdir(exist_ok=True)
+        if not dry_run:
+            checkpoint.finish()
+            _write_before_images(out / BEFORE_IMAGES, result)
         result.success.to_csv(out / "success.csv", index=False)
         errors = pd.concat(
             [excluded_rows, result.errors.assign(stage="load")], ignore_index=True
@@ -137,6 +155,7 @@ def load_run(
                 "mode": mode,
                 "dry_run": dry_run,
                 "forced": force,
+                "resumed": result.resumed,
                 "seconds": round(time.monotonic() - started, 3),
                 "objects": {
                     o.object: {**vars(o), "excluded": excluded.get(o.object, 0)}
@@ -144,9 +163,109 @@ def load_run(
                 },
             },
         )
+        if not dry_run:
+            _forget_rollback(run)  # this run's rows are in the target again
         rec = build_reconciliation(run)
         write_reconciliation(run, rec)
     return LoadStageResult(run, mask_url(url), result, excluded, rec)
+
+
+class _Checkpoint:
+    """``load/checkpoint.json``: rewritten after each committed batch (a hint; the journal in
+    the target is what a resumed load trusts)."""
+
+    def __init__(self, run: Run, target: str, mode: str) -> None:
+        self.path = run.path / "load" / CHECKPOINT_FILE
+        previous = read_checkpoint(self.path) or {}
+        # A finished load of this run into this target is loaded afresh, not resumed.
+        self.completed = previous.get("status") == "complete" and previous.get("target") == target
+        same_load = previous.get("target") == target and not self.completed
+        self.data: dict[str, Any] = {
+            "run_id": run.run_id,
+            "target": target,
+            "mode": mode,
+            "status": "running",
+            "objects": previous.get("objects", {}) if same_load else {},
+        }
+
+    def batch_done(self, progress: BatchProgress) -> None:
+        self.data["objects"][progress.object] = {
+            "batch": progress.batch,
+            "rows_done": progress.rows_done,
+            "rows_total": progress.rows_total,
+        }
+        self.data["updated_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        write_checkpoint(self.path, self.data)
+
+    def finish(self) -> None:
+        self.data["status"] = "complete"
+        self.data["updated_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        write_checkpoint(self.path, self.data)
+
+
+def _write_before_images(path: Path, result: LoadResult) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for image in result.before_images:
+            fh.write(json.dumps(image, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def _forget_rollback(run: Run) -> None:
+    stages = run.manifest().get("stages", {})
+    if stages.pop("rollback", None) is not None:
+        run.update_manifest(stages=stages)
+
+
+@dataclass(frozen=True)
+class RollbackStageResult:
+    run: Run
+    target: str
+    result: RollbackResult | None  # None: the manifest says the run was already rolled back
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        objects = [asdict(o) for o in self.result.objects] if self.result else []
+        return {
+            "run_id": self.run.run_id,
+            "target": self.target,
+            "objects": objects,
+            "message": self.message,
+        }
+
+
+def rollback_run(run: Run, *, target: str | None = None) -> RollbackStageResult:
+    """Undo what the run's load wrote to the target; refuse (UsageError) on any conflict."""
+    url = resolve_target_url(target, run)
+    masked = mask_url(url)
+    done = run.manifest().get("stages", {}).get("rollback")
+    if done is not None and done.get("status") == "done":
+        message = f"run {run.run_id} was already rolled back at {done.get('at')}; nothing to do"
+        return RollbackStageResult(run, masked, None, message)
+    with run.lock():
+        result = rollback_load(url, run_schema(run), run.run_id)
+        if result.conflicts:
+            path = run.sub("load", ROLLBACK_CONFLICTS)
+            pd.DataFrame([asdict(c) for c in result.conflicts]).to_csv(path, index=False)
+            raise UsageError(
+                f"rollback of run {run.run_id} refused: {len(result.conflicts):,} rows it wrote "
+                f"were changed in the target after the load; list in {path}",
+                hint="undo those changes or leave the load in place",
+            )
+        if result.nothing_to_do:
+            message = f"target {masked} has no rows written by run {run.run_id}; nothing to do"
+            return RollbackStageResult(run, masked, result, message)
+        run.record_stage(
+            "rollback",
+            {
+                "status": "done",
+                "target": masked,
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "objects": {o.object: asdict(o) for o in result.objects},
+            },
+        )
+    deleted = sum(o.deleted for o in result.objects)
+    restored = sum(o.restored for o in result.objects)
+    message = f"rolled back run {run.run_id}: {deleted:,} rows deleted, {restored:,} restored"
+    return RollbackStageResult(run, masked, result, message)
 
 
 def _excluded(run: Run, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

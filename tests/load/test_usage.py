@@ -13,7 +13,7 @@ from crmmigrate.load.target import open_engine
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"mode": "incremental"}, "load mode 'incremental' is not one of insert, upsert"),
+        ({"mode": "merge"}, "load mode 'merge' is not one of insert, upsert, incremental"),
         ({"batch_size": 0}, "batch size 0 must be at least 1"),
         ({"run_id": ""}, "run id must be 1 to 64 characters"),
     ],

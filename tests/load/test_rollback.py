@@ -1,0 +1,166 @@
+"""Rollback deletes what a run inserted and restores what it updated, exactly; it refuses (exit 2,
+with the list) when a row the run wrote was changed afterwards; a second rollback is a no-op.
+
+Target before the run: A1, A2 and contacts C1, C2 from an earlier load ("before"). The run
+updates A1 (name, revenue) and C1 (now points at the new A3), leaves A2 and C2 unchanged and
+inserts A3 and C3.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from run_helpers import make_run
+from typer.testing import CliRunner
+
+from crmmigrate.cli.main import app
+from crmmigrate.load import load_frames
+from crmmigrate.pipeline.load import load_run, rollback_run
+
+ACCOUNTS = [
+    {"key": "A1", "name": "Acme", "annual_revenue": "1200.50", "created_date": "2020-01-02"},
+    {"key": "A2", "name": "Globex", "number_of_employees": "12"},
+]
+CONTACTS = [
+    {"key": "C1", "last_name": "Chen", "birthdate": "1990-05-17", "account": "legacy:A1"},
+    {"key": "C2", "last_name": "Lin", "account": "legacy:A2"},
+]
+RUN_ACCOUNTS = [
+    {**ACCOUNTS[0], "name": "Acme Ltd", "annual_revenue": "99.99"},
+    ACCOUNTS[1],
+    {"key": "A3", "name": "Initech", "created_date": "2021-12-31"},
+]
+RUN_CONTACTS = [
+    {**CONTACTS[0], "account": "legacy:A3"},
+    CONTACTS[1],
+    {"key": "C3", "last_name": "Wang", "account": "legacy:A1"},
+]
+TABLES = ("accounts", "contacts")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.database)])
+def url(request):
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+@pytest.fixture
+def loaded(tmp_path, url, crm_schema, make_frame, snapshot):
+    """The target before the run, the run, and the run loaded: (run, before-snapshot)."""
+    frames = {
+        "accounts": make_frame("accounts", ACCOUNTS),
+        "contacts": make_frame("contacts", CONTACTS),
+    }
+    load_frames(frames, crm_schema, url, run_id="before")
+    before = snapshot(url, TABLES)
+    run_frames = {
+        "accounts": make_frame("accounts", RUN_ACCOUNTS),
+        "contacts": make_frame("contacts", RUN_CONTACTS),
+    }
+    run = make_run(tmp_path / "runs", "run-1", run_frames)
+    result = load_run(run, target=url)
+    counts = [(o.object, o.inserted, o.updated, o.unchanged) for o in result.result.objects]
+    assert counts == [("accounts", 1, 1, 1), ("contacts", 1, 1, 1)]
+    return run, before
+
+
+def _journal(url):
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT object, external_id, action, before_image FROM _crmmigrate_loads"
+                " WHERE load_id = 'run-1' ORDER BY seq"
+            )
+        ).all()
+    engine.dispose()
+    return rows
+
+
+def test_journal_records_inserts_and_before_images_of_updates(loaded, url):
+    run, _ = loaded
+    journal = _journal(url)
+    assert [(o, e, a) for o, e, a, _ in journal] == [
+        ("accounts", "legacy:A1", "updated"),
+        ("accounts", "legacy:A3", "inserted"),
+        ("contacts", "legacy:C1", "updated"),
+        ("contacts", "legacy:C3", "inserted"),
+    ]
+    image = json.loads(journal[0][3])
+    assert (image["name"], image["_load_id"], image["id"]) == ("Acme", "before", 1)
+    assert journal[1][3] is None
+    lines = (run.path / "load" / "before_images.jsonl").read_text().splitlines()
+    assert [json.loads(line)["external_id"] for line in lines] == ["legacy:A1", "legacy:C1"]
+
+
+def test_rollback_restores_the_exact_before_image(loaded, url, snapshot):
+    run, before = loaded
+    assert snapshot(url, TABLES) != before
+
+    result = rollback_run(run, target=url)
+
+    assert snapshot(url, TABLES) == before
+    assert [(o.object, o.deleted, o.restored) for o in result.result.objects] == [
+        ("contacts", 1, 1),
+        ("accounts", 1, 1),
+    ]
+    assert _journal(url) == []
+    assert (
+        json.loads((run.path / "manifest.json").read_text())["stages"]["rollback"]["status"]
+        == "done"
+    )
+
+    again = CliRunner().invoke(app, ["rollback", str(run.path), "--target", url])
+
+    assert again.exit_code == 0
+    assert "run-1 was already rolled back at" in again.stdout and "nothing to do" in again.stdout
+    assert snapshot(url, TABLES) == before
+
+
+def test_rollback_refuses_when_a_row_changed_after_the_load(loaded, url, snapshot):
+    run, _ = loaded
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        # What later loads leave behind: another run id, other content, a deleted row.
+        edit = "UPDATE {} SET {} = 'later' WHERE external_id = '{}'"
+        conn.execute(sa.text(edit.format("accounts", "_content_hash", "legacy:A3")))
+        conn.execute(sa.text(edit.format("contacts", "_load_id", "legacy:C1")))
+        conn.execute(sa.text("DELETE FROM contacts WHERE external_id = 'legacy:C3'"))
+    engine.dispose()
+    after_edit = snapshot(url, TABLES)
+
+    result = CliRunner().invoke(app, ["rollback", str(run.path), "--target", url])
+
+    assert result.exit_code == 2
+    path = run.path / "load" / "rollback_conflicts.csv"
+    assert result.output == (
+        "error: rollback of run run-1 refused: 3 rows it wrote were changed in the target after"
+        f" the load; list in {path} (undo those changes or leave the load in place)\n"
+    )
+    conflicts = pd.read_csv(path)
+    assert conflicts[["object", "external_id", "reason"]].values.tolist() == [
+        ["accounts", "legacy:A3", "changed in the target after the load"],
+        ["contacts", "legacy:C1", "changed in the target after the load"],
+        ["contacts", "legacy:C3", "deleted from the target after the load"],
+    ]
+    assert snapshot(url, TABLES) == after_edit  # nothing touched
+    assert "rollback" not in json.loads((run.path / "manifest.json").read_text())["stages"]
+
+
+def test_rollback_of_a_run_never_loaded_is_a_no_op(tmp_path, sqlite_url, make_frame, crm_schema):
+    load_frames({"accounts": make_frame("accounts", ACCOUNTS)}, crm_schema, sqlite_url, run_id="x")
+    run = make_run(tmp_path / "runs", "run-9", {"accounts": make_frame("accounts", ACCOUNTS)})
+
+    result = CliRunner().invoke(app, ["rollback", str(run.path), "--target", sqlite_url])
+
+    assert result.exit_code == 0
+    assert f"target {sqlite_url} has no rows written by run run-9; nothing to do" in result.stdout
+
+
+def test_rollback_of_an_unreachable_target_is_exit_3(loaded, tmp_path):
+    run, _ = loaded
+    url = f"sqlite:///{tmp_path / 'no' / 'such' / 'crm.db'}"
+    result = CliRunner().invoke(app, ["rollback", str(run.path), "--target", url])
+    assert result.exit_code == 3

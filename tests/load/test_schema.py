@@ -105,6 +105,10 @@ def test_existing_table_missing_a_column_is_a_usage_error(crm_schema, sqlite_url
         load_frames({}, crm_schema, sqlite_url, run_id="r1")
 
     assert caught.value.exit_code == ExitCode.USAGE
-    assert caught.value.message == "accounts.name: missing in the target"
-    assert caught.value.hint == "run against an empty database or fix the target table"
+    assert caught.value.message == (
+        "target schema differs: accounts.external_id: expected VARCHAR(255), found TEXT"
+        " (and 23 more differences)"
+    )
+    assert "accounts.name: missing" in caught.value.report().splitlines()
+    assert "--migrate-schema" in str(caught.value.hint)
     assert table_names(sqlite_url) == {"accounts"}  # nothing created before the check failed

@@ -1,0 +1,175 @@
+"""Load benchmark: N generated clean contacts into PostgreSQL and SQLite.
+
+Measures, on the same generated rows (rows/s = rows / wall seconds):
+  1. ``load_frames`` (the whole load: prepare, lookups, batches) into PostgreSQL and SQLite;
+  2. a plain SQLAlchemy ``executemany`` INSERT into PostgreSQL (the baseline);
+  3. ``crmmigrate.load.copy.bulk_insert`` (COPY FROM STDIN) into PostgreSQL, in batches.
+
+Usage: python benchmarks/bench_load.py [--rows 1000000] [--batch 10000]
+       [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
+Each PostgreSQL measurement runs in its own fresh schema, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from crmmigrate.load import build_metadata, load_frames
+from crmmigrate.load.copy import bulk_insert
+from crmmigrate.load.prepare import prepare_object
+from crmmigrate.load.schema import CONTENT_HASH, LOAD_ID, ensure_tables
+from crmmigrate.load.target import open_engine
+from crmmigrate.target_schema import EXTERNAL_ID, load_target_schema
+
+HERE = Path(__file__).parent
+SCHEMA = HERE.parent / "rules" / "target" / "crm_default.yaml"
+SURNAMES = np.array(["陳", "林", "黃", "張", "李", "王", "Chan", "Wong", "Smith", "Lee"])
+GIVEN = np.array(["大文", "美玲", "志明", "淑芬", "Tai Man", "Mei Ling", "John", "Mary"])
+CITIES = np.array(["臺北市", "新北市", "臺中市", "高雄市", "Hong Kong"])
+
+
+def contacts_frame(rows: int, seed: int = 7) -> pd.DataFrame:
+    """A realistic clean contacts frame (canonical text, as the transform writes), vectorised."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(1, rows + 1).astype(str)
+    key = pd.Series(ids, dtype=object)
+    days = rng.integers(0, 365 * 60, rows)
+    birth = (np.datetime64("1945-01-01") + days).astype(str)
+    created = (np.datetime64("2015-01-01") + rng.integers(0, 3650, rows)).astype(str)
+    mobile = rng.integers(0, 100_000_000, rows)
+    frame = pd.DataFrame(
+        {
+            "_record_id": "contacts-crm-" + key,
+            "_source": "crm",
+            "_source_file": "contacts.csv",
+            "_source_row": np.arange(2, rows + 2),
+            "_source_key": key,
+            EXTERNAL_ID: "crm:" + key,
+            "first_name": rng.choice(GIVEN, rows),
+            "last_name": rng.choice(SURNAMES, rows),
+            "email": "user" + key + "@example.com",
+            "mobile_phone": pd.Series(mobile).map("+8869{:08d}".format),
+            "birthdate": birth,
+            "mailing_city": rng.choice(CITIES, rows),
+            "mailing_street": "中山路" + pd.Series(rng.integers(1, 999, rows)).astype(str) + "號",
+            "mailing_postal_code": pd.Series(rng.integers(100, 999, rows)).astype(str),
+            "mailing_country": "TW",
+            "created_date": created,
+        }
+    )
+    frame["_content_hash"] = pd.util.hash_pandas_object(frame, index=False).map("{:016x}".format)
+    return frame.astype(object)
+
+
+def insert_params(frame: pd.DataFrame, schema_path: Path = SCHEMA) -> list[dict[str, object]]:
+    """The rows the batch writer would INSERT (converted values + bookkeeping), for 2 and 3."""
+    schema = load_target_schema(schema_path)
+    prep = prepare_object("contacts", schema.objects["contacts"], frame)
+    columns = list(prep.values)
+    rows = zip(prep.external_ids, prep.hashes, *(prep.values[c] for c in columns), strict=True)
+    return [
+        {EXTERNAL_ID: ext, CONTENT_HASH: h, LOAD_ID: "bench", **dict(zip(columns, v, strict=True))}
+        for ext, h, *v in rows
+    ]
+
+
+def fresh_pg_schema(server: str) -> tuple[str, Callable[[], None]]:
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={name}"})
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
+        admin.dispose()
+
+    return url.render_as_string(hide_password=False), drop
+
+
+def timed(label: str, rows: int, fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    seconds = time.perf_counter() - started
+    print(f"{label:<44} {seconds:8.1f} s {rows / seconds:12,.0f} rows/s", flush=True)
+    return rows / seconds
+
+
+def bench_load_frames(frame: pd.DataFrame, url: str, batch: int) -> None:
+    schema = load_target_schema(SCHEMA)
+    result = load_frames({"contacts": frame}, schema, url, run_id="bench", batch_size=batch)
+    assert result.counts("contacts").inserted == len(frame), result.objects
+
+
+def bench_direct(url: str, params: list[dict[str, object]], batch: int, copy: bool) -> None:
+    schema = load_target_schema(SCHEMA)
+    metadata = build_metadata(schema)
+    table = metadata.tables["contacts"]
+    engine = open_engine(url)
+    with engine.connect() as conn:
+        ensure_tables(conn, metadata)
+        for start in range(0, len(params), batch):
+            chunk = params[start : start + batch]
+            with conn.begin():
+                if copy:
+                    bulk_insert(conn, table, chunk)
+                else:
+                    conn.execute(sa.insert(table), chunk)
+        count = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+    engine.dispose()
+    assert count == len(params), count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--skip-load-frames", action="store_true")
+    args = parser.parse_args()
+    rows = args.rows
+
+    started = time.perf_counter()
+    frame = contacts_frame(rows)
+    print(f"generated {rows:,} clean contacts in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    params = insert_params(frame)
+    print(f"converted to insert rows in {time.perf_counter() - started:.1f} s", flush=True)
+
+    results: dict[str, float] = {}
+    runs: list[tuple[str, Callable[[str], None]]] = [
+        ("PostgreSQL executemany (baseline)", lambda u: bench_direct(u, params, args.batch, False)),
+        ("PostgreSQL bulk_insert (COPY)", lambda u: bench_direct(u, params, args.batch, True)),
+    ]
+    if not args.skip_load_frames:
+        runs.append(("PostgreSQL load_frames", lambda u: bench_load_frames(frame, u, args.batch)))
+    for label, run in runs:
+        url, drop = fresh_pg_schema(args.postgres)
+        try:
+            results[label] = timed(label, rows, lambda run=run, url=url: run(url))
+        finally:
+            drop()
+    if not args.skip_load_frames:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            label = "SQLite load_frames"
+            results[label] = timed(label, rows, lambda: bench_load_frames(frame, url, args.batch))
+    print(f"\n| rows | batch | {' | '.join(results)} |")
+    print(f"|---|---|{'---|' * len(results)}")
+    print(
+        f"| {rows:,} | {args.batch:,} | " + " | ".join(f"{v:,.0f}" for v in results.values()) + " |"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""bulk_insert: COPY on PostgreSQL, executemany elsewhere — same rows, same errors, same
+transaction as the caller."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import exc
+
+from crmmigrate.load import build_metadata
+from crmmigrate.load.copy import bulk_insert, uses_copy
+from crmmigrate.load.schema import ensure_tables
+from crmmigrate.load.target import db_reason, is_row_error, open_engine
+
+ROWS = [
+    {
+        "external_id": "s:1",
+        "name": "Acme\t股份\n有限公司 \\ x",
+        "annual_revenue": Decimal("12.50"),
+        "created_date": date(2020, 2, 29),
+        "number_of_employees": 12,
+        "_load_id": "r1",
+    },
+    {
+        "external_id": "s:2",
+        "name": "Globex",
+        "annual_revenue": None,
+        "created_date": None,
+        "number_of_employees": None,
+        "_load_id": "r1",
+    },
+]
+
+
+def test_rows_round_trip_in_the_callers_transaction(target_url, crm_schema):
+    metadata = build_metadata(crm_schema)
+    table = metadata.tables["accounts"]
+    engine = open_engine(target_url)
+    with engine.connect() as conn:
+        ensure_tables(conn, metadata)
+        assert uses_copy(conn) == target_url.startswith("postgresql")
+        with conn.begin() as tx:
+            assert bulk_insert(conn, table, ROWS) == 2
+            tx.rollback()
+        assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
+        conn.rollback()
+        with conn.begin():
+            bulk_insert(conn, table, ROWS)
+        got = conn.execute(
+            sa.select(
+                table.c.external_id,
+                table.c.name,
+                table.c.annual_revenue,
+                table.c.created_date,
+                table.c.number_of_employees,
+            ).order_by(table.c.id)
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in got] == [
+        ("s:1", ROWS[0]["name"], Decimal("12.50"), date(2020, 2, 29), 12),
+        ("s:2", "Globex", None, None, None),
+    ]
+
+
+def test_a_bad_row_raises_a_row_error_and_the_savepoint_recovers(target_url, crm_schema):
+    metadata = build_metadata(crm_schema)
+    table = metadata.tables["accounts"]
+    engine = open_engine(target_url)
+    with engine.connect() as conn:
+        ensure_tables(conn, metadata)
+        with conn.begin():
+            bulk_insert(conn, table, ROWS[:1])
+            with pytest.raises(exc.IntegrityError) as caught, conn.begin_nested():
+                bulk_insert(conn, table, ROWS)  # s:1 again: unique violation
+            assert is_row_error(caught.value)
+            assert "Acme" not in db_reason(caught.value)
+            bulk_insert(conn, table, ROWS[1:])  # the transaction is still usable
+        count = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+    engine.dispose()
+    assert count == 2
+
+
+def test_nothing_to_insert(sqlite_url, crm_schema):
+    engine = open_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert bulk_insert(conn, build_metadata(crm_schema).tables["accounts"], []) == 0
+    engine.dispose()

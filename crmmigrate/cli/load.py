@@ -20,9 +20,10 @@ from crmmigrate.cli.common import (
     runs_dir_for,
 )
 from crmmigrate.cli.render import load_table, reconciliation_table
-from crmmigrate.errors import ExitCode
+from crmmigrate.errors import ExitCode, UsageError
 from crmmigrate.load.loader import LoadMode
-from crmmigrate.pipeline.load import load_run
+from crmmigrate.load.schema_diff import SchemaMismatchError
+from crmmigrate.pipeline.load import bundle_run, bundle_target, load_run
 from crmmigrate.runs import find_run
 
 TargetOpt = Annotated[
@@ -62,6 +63,18 @@ def load(
         typer.Option("--force", help="Load a run that was not validated or failed validation."),
     ] = False,
     batch_size: BatchOpt = 1000,
+    migrate_schema: Annotated[
+        bool,
+        typer.Option(
+            "--migrate-schema",
+            help="Add missing columns, keys and indexes to an existing target (never drops or "
+            "changes a type).",
+        ),
+    ] = False,
+    blank_as_na: Annotated[
+        bool,
+        typer.Option("--blank-as-na", help="salesforce-csv bundles: write #N/A in empty fields."),
+    ] = False,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -69,12 +82,34 @@ def load(
     """Load a validated run into the target; exit 1 if any record was rejected.
 
     An interrupted load of the run resumes: the records the target's load journal has are
-    skipped.
+    skipped. After the load the target is read back and compared with the clean data
+    (load/verification.json); a mismatch is exit 1. --target salesforce-csv:DIR or
+    hubspot-csv:DIR writes an import bundle for that CRM instead.
     """
     target_run = find_run(run, runs_dir_for(config, run))
-    result = load_run(
-        target_run, target=target, mode=mode, dry_run=dry_run, force=force, batch_size=batch_size
-    )
+    bundle = bundle_target(target)
+    if bundle is not None:
+        written = bundle_run(target_run, bundle[0], bundle[1], force=force, blank_as_na=blank_as_na)
+        if json_out:
+            emit_json({"run_id": target_run.run_id, "kind": written.kind,
+                       "files": [{"object": f.object, "path": str(f.path), "rows": f.rows}
+                                 for f in written.files],
+                       "mapping": str(written.mapping)})  # fmt: skip
+        elif not quiet:
+            for f in written.files:
+                out.print(f"{f.object}: {f.rows:,} rows → {f.path}", markup=False)
+            out.print(f"mapping: {written.mapping}", markup=False)
+        return
+    try:
+        result = load_run(target_run, target=target, mode=mode, dry_run=dry_run, force=force,
+                          batch_size=batch_size, migrate_schema=migrate_schema)  # fmt: skip
+    except SchemaMismatchError as mismatch:
+        report = target_run.path / "load" / "schema_diff.txt"
+        report.parent.mkdir(exist_ok=True)
+        report.write_text(mismatch.report(), encoding="utf-8")
+        raise UsageError(
+            f"{mismatch.message}; every difference is listed in {report}", hint=mismatch.hint
+        ) from None
     payload = result.to_dict()
     if json_out:
         emit_json(payload)
@@ -87,6 +122,13 @@ def load(
                 err.print(
                     "reconciliation does not balance for: "
                     + ", ".join(result.reconciliation.unbalanced()),
+                    markup=False,
+                )
+            if result.verification is not None and not result.verification.ok:
+                err.print(
+                    f"the target does not match the clean data for "
+                    f"{len(result.verification.mismatches):,} record fields; see "
+                    f"{target_run.path / 'load' / 'verification.json'}",
                     markup=False,
                 )
             if result.failed_rows:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy import exc
 
+from crmmigrate.load.copy import bulk_insert
 from crmmigrate.load.schema import CONTENT_HASH, ID, LOAD_ID
 from crmmigrate.load.target import db_reason, is_row_error
 from crmmigrate.target_schema import EXTERNAL_ID
@@ -166,7 +167,7 @@ def write_batch(
     try:
         with conn.begin_nested():
             if insert_params:
-                conn.execute(insert_stmt, insert_params)
+                bulk_insert(conn, table, insert_params)  # COPY on PostgreSQL
             if update_params:
                 conn.execute(update_stmt, update_params)
     except exc.DBAPIError as err:

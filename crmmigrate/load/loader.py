@@ -37,8 +37,8 @@ from crmmigrate.load.schema import (
     CONTENT_HASH,
     ID,
     build_metadata,
+    check_tables,
     drop_tables,
-    ensure_tables,
     reference_column,
 )
 from crmmigrate.load.target import (
@@ -83,6 +83,7 @@ class LoadResult:
     resumed: int = 0  # records an earlier, interrupted attempt of this run had written
     # Every before-image the run's journal holds: object, external_id, target_id, before.
     before_images: tuple[dict[str, object], ...] = ()
+    migrated: tuple[str, ...] = ()  # what --migrate-schema added to the target
 
     @property
     def failed(self) -> int:
@@ -136,6 +137,7 @@ def load_frames(
     dry_run: bool = False,
     resume: bool = False,
     on_batch: Callable[[BatchProgress], None] | None = None,
+    migrate_schema: bool = False,
 ) -> LoadResult:
     """Load one clean frame per object into the SQL target at ``url``.
 
@@ -153,7 +155,16 @@ def load_frames(
         if name in frames
     ]
     loader = _Loader(
-        schema, build_metadata(schema), mode, run_id, batch_size, dry_run, url, resume, on_batch
+        schema,
+        build_metadata(schema),
+        mode,
+        run_id,
+        batch_size,
+        dry_run,
+        url,
+        resume,
+        on_batch,
+        migrate_schema,
     )
     engine = open_engine(url)
     try:
@@ -174,6 +185,7 @@ def load_frames(
         _result(prepared, outcomes, dry_run),
         resumed=sum(o.resumed for o in outcomes),
         before_images=tuple(loader.before_images),
+        migrated=tuple(loader.migrated),
     )
 
 
@@ -188,7 +200,9 @@ class _Loader:
     url: str
     resume: bool = False
     on_batch: Callable[[BatchProgress], None] | None = None
+    migrate_schema: bool = False
     before_images: list[dict[str, object]] = field(default_factory=list)
+    migrated: list[str] = field(default_factory=list)
 
     def run(self, conn: sa.Connection, prepared: Sequence[PreparedObject]) -> list[_Outcome]:
         """Create or check the tables, then load every object (rolled back in a dry run)."""
@@ -213,9 +227,25 @@ class _Loader:
         drop_tables(conn, self.metadata, created)
         return outcomes
 
+    def _forget_hashes(self, conn: sa.Connection, migrated: Sequence[str]) -> None:
+        """A table that gained columns holds rows written without them: rewrite them all.
+
+        Clearing their content hashes makes the upsert see every existing row as changed, so
+        the new columns are filled (and verified) instead of the rows counting as unchanged.
+        """
+        tables = {str(line).split(".", 1)[0].split(":", 1)[0] for line in migrated}
+        with conn.begin():
+            for name in sorted(tables & set(self.metadata.tables)):
+                table = self.metadata.tables[name]
+                conn.execute(sa.update(table).values({CONTENT_HASH: None}))
+
     def _ensure_tables(self, conn: sa.Connection) -> list[str]:
         try:
-            return ensure_tables(conn, self.metadata)
+            migrate = self.migrate_schema and not self.dry_run
+            checked = check_tables(conn, self.metadata, migrate=migrate)
+            self.migrated.extend(str(m) for m in checked.migrated)
+            self._forget_hashes(conn, checked.migrated)
+            return list(checked.created)
         except exc.DBAPIError as err:
             if is_unavailable(err):
                 raise

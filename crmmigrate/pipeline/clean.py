@@ -17,6 +17,7 @@ from crmmigrate.extract.readers import read_table
 from crmmigrate.pipeline.sources import label, resolve_sources
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
 from crmmigrate.runs import Run, create_run
+from crmmigrate.safecsv import write_csv as write_safe_csv
 from crmmigrate.target_schema import EXTERNAL_ID
 from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.dedupe.merge import merge_repeated_keys
@@ -174,12 +175,10 @@ def clean_project(
             _write_frame(frame, run.sub("clean", f"{obj_name}.parquet"), write_csv)
         rej = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
         rej = rej.reindex(columns=REJECT_COLUMNS).rename(columns=lambda c: c.lstrip("_"))
-        rej.to_csv(run.sub("clean", "rejected.csv"), index=False)
+        write_safe_csv(rej, run.sub("clean", "rejected.csv"))
         changes = log.frame()
         changes.to_parquet(run.sub("changes.parquet"), index=False)
-        pd.concat(clusters, ignore_index=True).to_csv(
-            run.sub("dedupe", "clusters.csv"), index=False
-        )
+        write_safe_csv(pd.concat(clusters, ignore_index=True), run.sub("dedupe", "clusters.csv"))
         timings["write"] = time.monotonic() - t0
         timings["total"] = time.monotonic() - started
 
@@ -214,7 +213,7 @@ def _write_frame(frame: pd.DataFrame, path: Path, write_csv: bool) -> None:
     frame = frame[ordered]
     frame.to_parquet(path, index=False)
     if write_csv:
-        frame.to_csv(path.with_suffix(".csv"), index=False)
+        write_safe_csv(frame, path.with_suffix(".csv"))
 
 
 def read_clean_frames(run: Run) -> dict[str, pd.DataFrame]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import time
@@ -14,6 +15,7 @@ import pandas as pd
 from sqlalchemy.engine import make_url
 
 from crmmigrate.errors import UsageError
+from crmmigrate.load.bundles import BundleKind, BundleResult, write_bundle
 from crmmigrate.load.checkpoint import (
     CHECKPOINT_FILE,
     BatchProgress,
@@ -22,6 +24,7 @@ from crmmigrate.load.checkpoint import (
 )
 from crmmigrate.load.loader import LoadMode, LoadResult, load_frames, mask_url
 from crmmigrate.load.rollback import RollbackResult, rollback_load
+from crmmigrate.load.verify import Verification, verify_load
 from crmmigrate.pipeline.clean import read_clean_frames
 from crmmigrate.pipeline.validate import run_schema, validation_path
 from crmmigrate.report.reconciliation import (
@@ -29,7 +32,8 @@ from crmmigrate.report.reconciliation import (
     build_reconciliation,
     write_reconciliation,
 )
-from crmmigrate.runs import Run, read_json
+from crmmigrate.runs import Run, read_json, write_json_atomic
+from crmmigrate.safecsv import write_csv
 
 TARGET_ENV = "CRMMIGRATE_TARGET_URL"
 BEFORE_IMAGES = "before_images.jsonl"
@@ -55,14 +59,19 @@ class LoadStageResult:
     result: LoadResult
     excluded: dict[str, int]
     reconciliation: Reconciliation
+    verification: Verification | None = None  # None for a dry run
 
     @property
     def failed_rows(self) -> int:
         return sum(o.failed for o in self.result.objects)
 
     @property
+    def verified(self) -> bool:
+        return self.verification is None or self.verification.ok
+
+    @property
     def ok(self) -> bool:
-        return self.failed_rows == 0 and self.reconciliation.balanced
+        return self.failed_rows == 0 and self.reconciliation.balanced and self.verified
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +82,8 @@ class LoadStageResult:
                 {**vars(o), "excluded": self.excluded.get(o.object, 0)} for o in self.result.objects
             ],
             "resumed": self.result.resumed,
+            "migrated": list(self.result.migrated),
+            "verification": None if self.verification is None else self.verification.to_dict(),
             "reconciliation": self.reconciliation.to_dict(),
         }
 
@@ -101,8 +112,14 @@ def load_run(
     dry_run: bool = False,
     force: bool = False,
     batch_size: int = 1000,
+    migrate_schema: bool = False,
+    verify_sample: int = 200,
 ) -> LoadStageResult:
-    """Load a validated run. Records with validation errors are excluded and reported."""
+    """Load a validated run. Records with validation errors are excluded and reported.
+
+    After a real load the target is read back (:func:`verify_load`): counts, key-field checksums
+    and a seeded sample compared field by field; a mismatch makes the result not ``ok``.
+    """
     started = time.monotonic()
     manifest = run.manifest()
     validate = manifest.get("stages", {}).get("validate")
@@ -136,17 +153,25 @@ def load_run(
             dry_run=dry_run,
             resume=not dry_run and not checkpoint.completed,
             on_batch=None if dry_run else checkpoint.batch_done,
+            migrate_schema=migrate_schema,
         )
         out = run.path / "load"
         out.mkdir(exist_ok=True)
         if not dry_run:
             checkpoint.finish()
             _write_before_images(out / BEFORE_IMAGES, result)
-        result.success.to_csv(out / "success.csv", index=False)
+        write_csv(result.success, out / "success.csv")
         errors = pd.concat(
             [excluded_rows, result.errors.assign(stage="load")], ignore_index=True
         ).reindex(columns=ERROR_COLUMNS)
-        errors.to_csv(out / "errors.csv", index=False)
+        write_csv(errors, out / "errors.csv")
+        verification = None
+        if not dry_run:
+            # the sample is stable for a run and different across runs
+            seed = int(hashlib.sha256(run.run_id.encode()).hexdigest()[:8], 16)
+            verification = verify_load(to_load, run_schema(run), url, run.run_id, result=result,
+                                       sample=verify_sample, seed=seed)  # fmt: skip
+            write_json_atomic(out / "verification.json", verification.to_dict())
         run.record_stage(
             "load",
             {
@@ -156,6 +181,8 @@ def load_run(
                 "dry_run": dry_run,
                 "forced": force,
                 "resumed": result.resumed,
+                "migrated": list(result.migrated),
+                "verified": None if verification is None else verification.ok,
                 "seconds": round(time.monotonic() - started, 3),
                 "objects": {
                     o.object: {**vars(o), "excluded": excluded.get(o.object, 0)}
@@ -167,7 +194,7 @@ def load_run(
             _forget_rollback(run)  # this run's rows are in the target again
         rec = build_reconciliation(run)
         write_reconciliation(run, rec)
-    return LoadStageResult(run, mask_url(url), result, excluded, rec)
+    return LoadStageResult(run, mask_url(url), result, excluded, rec, verification)
 
 
 class _Checkpoint:
@@ -244,7 +271,7 @@ def rollback_run(run: Run, *, target: str | None = None) -> RollbackStageResult:
         result = rollback_load(url, run_schema(run), run.run_id)
         if result.conflicts:
             path = run.sub("load", ROLLBACK_CONFLICTS)
-            pd.DataFrame([asdict(c) for c in result.conflicts]).to_csv(path, index=False)
+            write_csv(pd.DataFrame([asdict(c) for c in result.conflicts]), path)
             raise UsageError(
                 f"rollback of run {run.run_id} refused: {len(result.conflicts):,} rows it wrote "
                 f"were changed in the target after the load; list in {path}",
@@ -297,3 +324,51 @@ def _excluded(run: Run, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         }
     )
     return out.reset_index(drop=True)
+
+
+BUNDLE_KINDS: tuple[BundleKind, ...] = ("salesforce-csv", "hubspot-csv")
+
+
+def bundle_target(target: str | None) -> tuple[BundleKind, Path] | None:
+    """``salesforce-csv:DIR`` / ``hubspot-csv:DIR`` → (kind, directory); None for a database."""
+    if target is None:
+        return None
+    for kind in BUNDLE_KINDS:
+        if target.startswith(f"{kind}:"):
+            directory = target[len(kind) + 1 :]
+            if not directory:
+                raise UsageError(f"--target {kind}: needs a directory, e.g. {kind}:out/{kind}")
+            return kind, Path(directory)
+    return None
+
+
+def bundle_run(
+    run: Run, kind: BundleKind, out_dir: Path, *, force: bool = False, blank_as_na: bool = False
+) -> BundleResult:
+    """Write a SaaS CRM import bundle of a validated run (records with errors left out)."""
+    manifest = run.manifest()
+    validate = manifest.get("stages", {}).get("validate")
+    if (validate is None or validate.get("status") != "passed") and not force:
+        raise UsageError(
+            f"run {run.run_id} has not passed validation",
+            hint=f"run `crmmigrate validate {run.path}` first, or pass --force",
+        )
+    with run.lock():
+        frames = read_clean_frames(run)
+        excluded = _excluded(run, frames)
+        to_write = {
+            o: f[~f["_record_id"].isin(set(excluded["record_id"]))].reset_index(drop=True)
+            for o, f in frames.items()
+        }
+        result = write_bundle(to_write, run_schema(run), kind, out_dir, blank_as_na=blank_as_na)
+        run.record_stage(
+            "bundle",
+            {
+                "status": "done",
+                "kind": kind,
+                "out_dir": str(out_dir),
+                "files": [str(f.path) for f in result.files],
+                "excluded": len(excluded),
+            },
+        )
+    return result

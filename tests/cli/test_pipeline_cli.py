@@ -34,7 +34,18 @@ def test_version() -> None:
 
 
 def test_every_command_has_help() -> None:
-    for command in ("init", "profile", "clean", "validate", "load", "report", "run", "schema"):
+    commands = (
+        "init",
+        "profile",
+        "clean",
+        "validate",
+        "load",
+        "rollback",
+        "report",
+        "run",
+        "schema",
+    )
+    for command in commands:
         result = invoke(command, "--help")
         assert result.exit_code == 0, command
         assert "Usage" in result.stdout

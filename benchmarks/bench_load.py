@@ -136,6 +136,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--skip-load-frames", action="store_true")
+    parser.add_argument(
+        "--only",
+        choices=["postgres-load", "sqlite-load"],
+        help="run just one load_frames measurement (for profiling)",
+    )
     args = parser.parse_args()
     rows = args.rows
 
@@ -143,15 +148,20 @@ def main() -> None:
     frame = contacts_frame(rows)
     print(f"generated {rows:,} clean contacts in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
-    params = insert_params(frame)
+    params = insert_params(frame) if args.only is None else []
     print(f"converted to insert rows in {time.perf_counter() - started:.1f} s", flush=True)
 
     results: dict[str, float] = {}
-    runs: list[tuple[str, Callable[[str], None]]] = [
-        ("PostgreSQL executemany (baseline)", lambda u: bench_direct(u, params, args.batch, False)),
-        ("PostgreSQL bulk_insert (COPY)", lambda u: bench_direct(u, params, args.batch, True)),
-    ]
-    if not args.skip_load_frames:
+    runs: list[tuple[str, Callable[[str], None]]] = []
+    if args.only is None:
+        runs += [
+            (
+                "PostgreSQL executemany (baseline)",
+                lambda u: bench_direct(u, params, args.batch, False),
+            ),
+            ("PostgreSQL bulk_insert (COPY)", lambda u: bench_direct(u, params, args.batch, True)),
+        ]
+    if not args.skip_load_frames and args.only in (None, "postgres-load"):
         runs.append(("PostgreSQL load_frames", lambda u: bench_load_frames(frame, u, args.batch)))
     for label, run in runs:
         url, drop = fresh_pg_schema(args.postgres)
@@ -159,7 +169,7 @@ def main() -> None:
             results[label] = timed(label, rows, lambda run=run, url=url: run(url))
         finally:
             drop()
-    if not args.skip_load_frames:
+    if not args.skip_load_frames and args.only in (None, "sqlite-load"):
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{Path(tmp) / 'bench.db'}"
             label = "SQLite load_frames"

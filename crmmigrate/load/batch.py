@@ -9,12 +9,14 @@ are kept and each bad row gets the database's reason.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import exc
+from sqlalchemy.dialects import postgresql
 
 from crmmigrate.load.copy import bulk_insert
 from crmmigrate.load.schema import CONTENT_HASH, ID, LOAD_ID
@@ -28,6 +30,8 @@ Action = Literal["inserted", "updated", "unchanged"]
 EXISTS_REASON = "external_id already in the target (use --mode upsert)"
 # Bound parameters per lookup query; well under every backend's limit (SQLite's is 32,766).
 LOOKUP_CHUNK = 900
+# Keys per PostgreSQL ``= ANY(array)`` lookup (one bound parameter each).
+ARRAY_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -53,14 +57,48 @@ class BatchResult:
 def select_by_external_id(
     conn: sa.Connection, table: sa.Table, external_ids: Iterable[str], columns: Sequence[str]
 ) -> dict[str, sa.Row[Any]]:
-    """The rows of ``table`` with these external ids, keyed by external id (chunked IN lists)."""
+    """The rows of ``table`` with these external ids, keyed by external id.
+
+    One bound parameter per query: ``= ANY(array)`` of ARRAY_CHUNK keys on PostgreSQL, one
+    ``IN json_each(...)`` query on SQLite; chunked IN lists elsewhere.
+    """
     wanted = sorted(set(external_ids))
     found: dict[str, sa.Row[Any]] = {}
+    if not wanted:
+        return found
     key = table.c[EXTERNAL_ID]
     select_columns = [key, *(table.c[c] for c in columns)]
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start : start + LOOKUP_CHUNK]
-        for row in conn.execute(sa.select(*select_columns).where(key.in_(chunk))):
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        # Arrays of ARRAY_CHUNK keep PostgreSQL on the unique index: with ~10,000 elements the
+        # planner turns to a sequential scan, which grows with the table.
+        # A table filling up during the load has no statistics yet, so the planner also picks
+        # sequential scans for small arrays; it is told to prefer the index for these lookups
+        # (transaction-local, put back afterwards; a rollback puts it back too).
+        ids = sa.bindparam("crm_ids", type_=postgresql.ARRAY(sa.String))
+        query = sa.select(*select_columns).where(key == sa.any_(ids))
+        previous = conn.exec_driver_sql(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        ).one()[0]
+        for start in range(0, len(wanted), ARRAY_CHUNK):
+            chunk = wanted[start : start + ARRAY_CHUNK]
+            for row in conn.execute(query, {"crm_ids": chunk}).all():
+                found[row[0]] = row
+        conn.execute(
+            sa.text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous}
+        )
+        return found
+    elif dialect == "sqlite":
+        values = sa.func.json_each(sa.bindparam("crm_ids", json.dumps(wanted), type_=sa.String))
+        subquery: sa.Select[Any] = sa.select(sa.column("value")).select_from(values)
+        queries = [sa.select(*select_columns).where(key.in_(subquery))]
+    else:
+        queries = [
+            sa.select(*select_columns).where(key.in_(wanted[start : start + LOOKUP_CHUNK]))
+            for start in range(0, len(wanted), LOOKUP_CHUNK)
+        ]
+    for query in queries:
+        for row in conn.execute(query).all():
             found[row[0]] = row
     return found
 

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 from crmmigrate.load.batch import Action, BatchResult, BatchRow
+from crmmigrate.load.copy import bulk_insert
 from crmmigrate.runs import write_json_atomic
 from crmmigrate.target_schema import EXTERNAL_ID_MAX_LENGTH
 
@@ -54,6 +55,17 @@ journal_table = sa.Table(
     sqlite_autoincrement=True,
     mysql_engine="InnoDB",
     mysql_charset="utf8mb4",
+)
+# What a batch journals per record (``seq`` is filled by the database).
+JOURNAL_COLUMNS = (
+    "load_id",
+    "object",
+    "batch",
+    "external_id",
+    "action",
+    "target_id",
+    "content_hash",
+    "before_image",
 )
 
 
@@ -113,11 +125,13 @@ def record_batch(
 ) -> None:
     """Journal what a batch inserted or updated, inside the batch's transaction."""
     entries = []
+    written_by_position = result.written
+    before_images = result.before
     for row in rows:
-        written = result.written.get(row.position)
+        written = written_by_position.get(row.position)
         if written is None or written[0] == "unchanged":
             continue
-        before = result.before.get(row.position)
+        before = before_images.get(row.position)
         entries.append(
             {
                 "load_id": load_id,
@@ -131,7 +145,7 @@ def record_batch(
             }
         )
     if entries:
-        conn.execute(sa.insert(journal_table), entries)
+        bulk_insert(conn, journal_table, entries, JOURNAL_COLUMNS)  # COPY on PostgreSQL
 
 
 def read_journal(

@@ -4,7 +4,9 @@
 
 - PostgreSQL through psycopg 3: ``COPY table (columns) FROM STDIN`` (text format, rows adapted
   by psycopg's C adapters) on the connection the SQLAlchemy transaction already holds.
-- SQLite: ``executemany`` (sqlite3 runs it in C; nothing faster exists in-process).
+- SQLite: ``executemany`` (sqlite3 runs it in C; nothing faster exists in-process), the
+  INSERT compiled once and its parameters built column by column with the types' bind
+  processors (SQLAlchemy's own per-row parameter processing was most of the time).
 - MySQL/MariaDB through PyMySQL: ``executemany``, which PyMySQL rewrites into multi-row
   ``INSERT ... VALUES (...),(...),...`` statements of up to ~1 MB each.
 
@@ -17,6 +19,7 @@ never put into the error (they hold customer values).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,9 +47,31 @@ def bulk_insert(
     names = list(columns) if columns is not None else list(rows[0])
     if uses_copy(conn):
         _copy(conn, table, names, rows)
+    elif conn.dialect.name == "sqlite" and not any(c.default is not None for c in table.columns):
+        _sqlite_executemany(conn, table, names, rows)
     else:
         conn.execute(sa.insert(table), [{c: row.get(c) for c in names} for row in rows])
     return len(rows)
+
+
+def _sqlite_executemany(
+    conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """The same INSERT executemany, compiled once, its parameters built column by column.
+
+    Each value goes through its column type's bind processor, as SQLAlchemy would apply it.
+    """
+    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+    order = list(compiled.positiontup or ())
+    if sorted(order) != sorted(columns):  # not the plain positional INSERT expected
+        conn.execute(sa.insert(table), [{c: row.get(c) for c in columns} for row in rows])
+        return
+    cells = []
+    for name in order:
+        process = table.c[name].type._cached_bind_processor(conn.dialect)
+        values = [row.get(name) for row in rows]
+        cells.append([process(v) for v in values] if process is not None else values)
+    conn.exec_driver_sql(compiled.string, list(zip(*cells, strict=True)))
 
 
 def _copy(
@@ -59,8 +84,18 @@ def _copy(
     dbapi: Any = conn.connection.driver_connection  # the psycopg.Connection itself
     try:
         with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row.get(c) for c in columns])
+            write_row = copy.write_row
+            if len(columns) > 1:
+                values_of = itemgetter(*columns)
+                for row in rows:
+                    try:
+                        values = values_of(row)
+                    except KeyError:  # a row without some column: NULL there
+                        values = tuple(row.get(c) for c in columns)
+                    write_row(values)
+            else:
+                for row in rows:
+                    write_row([row.get(c) for c in columns])
     except conn.dialect.loaded_dbapi.Error as err:
         invalidated = conn.dialect.is_disconnect(err, dbapi, None)
         raise exc.DBAPIError.instance(

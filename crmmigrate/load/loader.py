@@ -353,15 +353,20 @@ def _batch_rows(
     columns = list(prep.values)
     sliced = [prep.values[c][index] for c in columns]
     value_rows = zip(*sliced, strict=True) if sliced else repeat(())
-    return [
-        BatchRow(
-            position=pos,
-            external_id=str(prep.external_ids[pos]),
-            content_hash=prep.hashes[pos],
-            values={**dict(zip(columns, values, strict=True)), **references.get(pos, {})},
-        )
-        for pos, values in zip(positions, value_rows, strict=False)
-    ]
+    # Object arrays (str / None): tolist() hands back the very same objects, without
+    # a numpy scalar lookup per row.
+    external_ids = prep.external_ids[index].tolist()
+    hashes = prep.hashes[index].tolist()
+    rows = []
+    for pos, ext, content_hash, values in zip(
+        positions, external_ids, hashes, value_rows, strict=False
+    ):
+        row_values = dict(zip(columns, values, strict=True))
+        resolved = references.get(pos)
+        if resolved:
+            row_values.update(resolved)
+        rows.append(BatchRow(pos, str(ext), content_hash, row_values))
+    return rows
 
 
 def _result(

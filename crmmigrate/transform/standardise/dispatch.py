@@ -161,6 +161,7 @@ class FrameStandardiser:
         self.invalid = _Marks(frame.index)
         self.flags = _Marks(frame.index)
         self.timings: dict[str, float] = {}  # seconds per field, for benchmarks and the manifest
+        self.from_composite: set[str] = set()  # part fields only a composite filled
 
     # -- helpers ---------------------------------------------------------------------------
     def _count(self, key: str, result: Standardised) -> None:
@@ -221,8 +222,12 @@ class FrameStandardiser:
         return self.frame
 
     def standardise_field(self, fname: str, fdef: FieldDef) -> None:
-        text = clean_text(self.frame[fname], multiline=fdef.type == "text")
-        self._set(fname, text.values, text.rule)
+        if fname in self.from_composite:
+            # the composite's standardiser wrote canonical text; clean-up would be a no-op
+            text = _already_clean(self.frame[fname])
+        else:
+            text = clean_text(self.frame[fname], multiline=fdef.type == "text")
+            self._set(fname, text.values, text.rule)
         if fdef.type == "reference":
             return
         result = self._typed(fname, fdef, text.values)
@@ -281,7 +286,10 @@ class FrameStandardiser:
             values = parts.get(part)
             if values is None:
                 continue
-            current = self.frame[target] if target in self.frame.columns else _nones(raw.index)
+            mapped = target in self.frame.columns
+            if not mapped:  # the composite alone fills it, with values already cleaned
+                self.from_composite.add(target)
+            current = self.frame[target] if mapped else _nones(raw.index)
             # a separately mapped part wins; the composite only fills the gaps it leaves
             taken = current.isna() & values.notna()
             rule = result.rule.where(result.rule.notna(), f"{comp.type}.split")
@@ -332,6 +340,14 @@ def _join(a: pd.Series, b: pd.Series, sep: str) -> pd.Series:
     out = a.where(a.notna(), b)
     out[both] = a[both].astype(str) + sep + b[both].astype(str)
     return out.astype(object)
+
+
+def _already_clean(values: pd.Series) -> Standardised:
+    """A column a standardiser already produced: ``ok`` where filled, ``empty`` elsewhere."""
+    filled = values.notna()
+    nones = _nones(values.index)
+    status = pd.Series("ok", index=values.index, dtype=object).where(filled, "empty")
+    return Standardised(values=values.astype(object), status=status, rule=nones, reason=nones)
 
 
 def _nones(index: pd.Index) -> pd.Series:

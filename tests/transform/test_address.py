@@ -195,3 +195,93 @@ def test_idempotent_on_taiwan_addresses(texts: list[str]) -> None:
     for key, column in first.extras.items():
         assert list(again.extras[key]) == list(column), key
     assert np.all(first.extras["city"].notna())
+
+
+# --- districts with several 3-digit prefixes (基隆市中山區: 203, 204, 200) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "postal"),
+    [
+        ("204基隆市中山區安一路", "204"),  # no door number: only the district is known
+        ("200基隆市中山區", "200"),
+        ("203基隆市中山區安一路97號", "203"),  # valid for the district, kept as given
+        ("242新北市新莊區五工二路20號", "242"),
+        ("248新北市新莊區五工二路20號", "248018"),  # the road's own prefix: upgraded to 3+3
+    ],
+)
+def test_any_prefix_of_the_district_is_accepted(text: str, postal: str) -> None:
+    got = one(text)
+    assert got["postal_code"] == postal
+    assert got["flag"] != "postal-code-mismatch"
+
+
+@pytest.mark.parametrize("text", ["999基隆市中山區安一路97號", "110基隆市中山區安一路97號"])
+def test_a_prefix_of_another_district_is_still_a_mismatch(text: str) -> None:
+    assert one(text)["flag"] == "postal-code-mismatch"
+
+
+def test_every_multi_prefix_district_accepts_each_of_its_prefixes() -> None:
+    keys = pd.Series(twzip.tables().prefixes.keys.to_pylist()).str.split("|", expand=True)
+    multi = keys.groupby([0, 1])[2].transform("size") > 1
+    texts = (keys[2] + keys[0] + keys[1])[multi].tolist()
+    assert keys[multi].groupby([0, 1]).ngroups == 17
+    result = standardise(pd.Series(texts))
+    assert result.flag_counts().get("postal-code-mismatch", 0) == 0
+    assert list(result.extras["postal_code"]) == [t[:3] for t in texts]
+
+
+# --- the country of an English address survives a second pass --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "value", "country"),
+    [
+        ("672 Washington St, USA", "TW", "672 Washington St, USA", "US"),
+        ("672 Washington St, USA", "HK", "672 Washington St, USA", "US"),
+        ("672 Washington St, USA", "US", "672 Washington St", "US"),
+        ("123 Main Street, Springfield, IL, U.S.A.", "GB", "123 Main St, Springfield, IL, USA",
+         "US"),
+        ("10 Downing Street, London, UK", "TW", "10 Downing St, London, United Kingdom", "GB"),
+        ("10 Downing Street, London, UK", "GB", "10 Downing St, London", "GB"),
+        # a state and ZIP, or a postcode, name the country already
+        ("1 Infinite Loop, Cupertino, CA 95014, USA", "TW", "1 Infinite Loop, Cupertino, CA 95014",
+         "US"),
+        ("221B Baker Street, London, NW1 6XE, UK", "HK", "221B Baker St, London, NW1 6XE", "GB"),
+    ],
+)  # fmt: skip
+def test_country_word_kept_when_the_default_region_differs(
+    text: str, region: str, value: str, country: str
+) -> None:
+    first = one(text, country=region)
+    assert (first["value"], first["country"]) == (value, country)
+    again = one(value, country=region)
+    assert (again["value"], again["country"], again["status"]) == (value, country, "ok")
+
+
+_STREETS = ["Washington St", "Elm Street", "Park Ave", "N Main St", "Broadway", "High Street"]
+_PLACES = {  # the places and country words of one country (contradictions are not the point)
+    "US": (["", ", Boston", ", Boston, MA", ", Boston, MA 02108", ", Springfield, Illinois"],
+           ["", ", USA", ", U.S.A.", ", United States", " USA", ", US"]),
+    "GB": (["", ", London", ", London SW1A 2AA", ", Leeds, LS1 4DY"],
+           ["", ", UK", ", United Kingdom", ", England", ", GB"]),
+}  # fmt: skip
+
+
+@st.composite
+def english_addresses(draw: st.DrawFn) -> str:
+    towns, words = _PLACES[draw(st.sampled_from(sorted(_PLACES)))]
+    text = f"{draw(st.integers(1, 9999))} {draw(st.sampled_from(_STREETS))}"
+    text += draw(st.sampled_from(["", " Apt 4", ", Flat 2", " Suite 300"]))
+    text += draw(st.sampled_from(towns)) + draw(st.sampled_from(words))
+    return text.upper() if draw(st.booleans()) else text
+
+
+@settings(max_examples=80, deadline=None)
+@given(english_addresses(), st.sampled_from(["TW", "HK", "CN", "US", "GB", "JP"]))
+def test_english_addresses_idempotent_under_any_default_region(text: str, region: str) -> None:
+    first = one(text, country=region)
+    again = one(first["value"], country=region)
+    assert again["value"] == first["value"]
+    assert again["country"] == first["country"]
+    assert again["status"] in ("ok", "invalid")

@@ -8,6 +8,8 @@ prefecture) is filled in from the city (or district) when that is unambiguous.
 
 from __future__ import annotations
 
+import threading
+from bisect import bisect_left
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -15,15 +17,28 @@ from typing import Any
 import numpy as np
 import opencc
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from crmmigrate.transform.standardise._address_text import (
-    NONE,
-    concat,
-    extract,
-    nonempty,
+    Groups,
+    Lookup,
+    blank,
+    cat,
+    eq,
+    expand,
+    filled,
+    map_small,
+    ne,
+    pick,
+    scatter,
+    staged,
+    sub,
     trie_regex,
+    when,
 )
 
+_LOCK = threading.Lock()
 MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
 COUNTRY_WORDS = "中华人民共和国|中華人民共和國|中国大陆|中國大陸|中国|中國"
 
@@ -40,20 +55,22 @@ def _converters() -> tuple[opencc.OpenCC, opencc.OpenCC]:
     return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
-def fold(text: pd.Series) -> pd.Series:
+def fold(text: pa.Array) -> pa.Array:
     """Traditional → Simplified for matching: one OpenCC call over all rows joined."""
-    if text.empty:
-        return text
-    joined = _converters()[0].convert("\n".join(text.tolist()))
-    return pd.Series(joined.split("\n"), index=text.index, dtype="str")
+    return _convert(text, 0)
 
 
-def to_traditional(text: pd.Series) -> pd.Series:
+def to_traditional(text: pa.Array) -> pa.Array:
     """Simplified → Traditional, one OpenCC call (used to tell a Simplified text apart)."""
-    if text.empty:
+    return _convert(text, 1)
+
+
+def _convert(text: pa.Array, which: int) -> pa.Array:
+    if not len(text):
         return text
-    joined = _converters()[1].convert("\n".join(text.tolist()))
-    return pd.Series(joined.split("\n"), index=text.index, dtype="str")
+    with _LOCK:  # one converter object is shared by the address threads
+        joined = _converters()[which].convert("\n".join(text.to_pylist()))
+    return pa.array(joined.split("\n"), type=pa.string())
 
 
 @lru_cache(maxsize=1)
@@ -69,68 +86,88 @@ def _tables() -> dict[str, Any]:
     }
     prov_names |= {s: c for s, c in shorts.items() if s not in MUNICIPALITIES}
     city_names = dict(zip(city["name"], city["code"], strict=True))
-    all_names = [*county["name"], *prov["name"], *city["name"]]
+    all_names = sorted({*county["name"], *prov["name"], *city["name"]})
     for name, code in zip(city["name"], city["code"], strict=True):
         short = name[:-1]
-        if (
-            name.endswith("市")
-            and len(short) >= 2
-            and not any(n.startswith(short) and n != name for n in all_names)
-        ):
+        if name.endswith("市") and len(short) >= 2 and not _shared(all_names, short, name):
             city_names[short] = code
+    munis = {n[:-1]: c for n, c in prov_names.items() if n[:-1] in MUNICIPALITIES}
+    counties = county.sort_values("name", kind="stable")
+    county_names = counties["name"].drop_duplicates()
+    city_prov = dict(zip(city["code"], city["parent"], strict=True))
+    county_city = counties["parent"].to_numpy(dtype=object)
     return {
         "prov": prov_names,
-        "prov_name": dict(zip(prov["code"], prov["name"], strict=True)),
         "city": city_names,
-        "city_name": dict(zip(city["code"], city["name"], strict=True)),
-        "city_prov": dict(zip(city["code"], city["parent"], strict=True)),
         "county": county[["name", "code", "parent"]].rename(columns={"parent": "city_code"}),
+        "maps": {
+            "prov": Lookup(prov_names),
+            "prov_name": Lookup(dict(zip(prov["code"], prov["name"], strict=True))),
+            "city": Lookup(city_names),
+            "city_name": Lookup(dict(zip(city["code"], city["name"], strict=True))),
+            "city_prov": Lookup(city_prov),
+            "muni": Lookup(munis),
+            "muni_codes": Lookup({c: c for c in munis.values()}),
+            "county": Lookup(dict(zip(county_names, county_names, strict=True))),
+        },
+        # the counties sorted by name: rows start[i] .. start[i + 1] are named county_names[i]
+        "county_start": np.append(
+            np.searchsorted(
+                counties["name"].to_numpy(dtype=object), county_names.to_numpy(dtype=object)
+            ),
+            len(counties),
+        ),
+        "county_city": county_city,
+        "county_prov": np.asarray(
+            [city_prov.get(c, c[:2] + "0000") for c in county_city], dtype=object
+        ),
     }
+
+
+def warm() -> None:
+    """Load the tables and compile the patterns (before threads share them)."""
+    _tables()
+    _converters()
+    cue_pattern()
+    stages()
+
+
+def _shared(ordered: list[str], prefix: str, name: str) -> bool:
+    """Whether a name other than ``name`` in the sorted ``ordered`` starts with ``prefix``."""
+    i = bisect_left(ordered, prefix)
+    while i < len(ordered) and ordered[i].startswith(prefix):
+        if ordered[i] != name:
+            return True
+        i += 1
+    return False
 
 
 @lru_cache(maxsize=1)
 def pattern() -> str:
     """Generic shapes for the names (checked against the table afterwards, not in RE2)."""
+    return "^" + "".join(stages()) + "$"
+
+
+@lru_cache(maxsize=1)
+def stages() -> tuple[str, str, str]:
+    """``pattern`` cut in three, each part matched where the one before stopped.
+
+    Every part after a cut can match any text, so a part's first choice is the whole pattern's
+    choice too: the same groups, for a third of the work (each part is a small program).
+    """
     t = _tables()
     shorts = [n for n in t["prov"] if not n.endswith(("省", "自治区", "市"))]
     counties = t["county"]["name"]
     inner = sorted({n for n in counties if any(c in "区县市旗" for c in n[:-1])}, key=len)[::-1]
     return (
-        r"^(?P<zip>[0-9]{6})?(?P<cw>" + COUNTRY_WORDS + r")?"
+        r"(?P<zip>[0-9]{6})?(?P<cw>" + COUNTRY_WORDS + r")?"
         r"(?:(?P<muni>(?:北京|上海|天津|重庆)市?)|"
         r"(?P<prov>[^0-9]{2,7}?(?:省|自治区)|" + "|".join(shorts) + r")?"
-        r"(?P<city>[^0-9]{1,9}?(?:市|自治州|地区|盟))?)"
+        r"(?P<city>[^0-9]{1,9}?(?:市|自治州|地区|盟))?)",
         r"(?P<dist>" + "|".join(inner) + r"|[^0-9]{1,8}?(?:区|县|市|旗))?"
-        r"(?P<street>[^0-9]*?[0-9]+(?:-[0-9]+)?号)?(?P<rest>.*?)"
-        r"(?P<tail>[(（]?(?:邮编|邮政编码)?[:：]?(?P<zipe>[0-9]{6})[)）]?)?$"
+        r"(?P<street>[^0-9]*?[0-9]+(?:-[0-9]+)?号)?",
+        r"(?P<rest>.*?)(?P<tail>[(（]?(?:邮编|邮政编码)?[:：]?(?P<zipe>[0-9]{6})[)）]?)?",
     )
-
-
-def _check_names(g: pd.DataFrame) -> None:
-    """Names the table does not know go back to the street (in place)."""
-    t = _tables()
-    known_county = set(t["county"]["name"])
-    prov_bad = (g["prov"] != "") & ~g["prov"].isin(list(t["prov"]))
-    city_bad = (g["city"] != "") & ~g["city"].isin(list(t["city"]))
-    to_dist = city_bad & g["city"].isin(known_county) & (g["dist"] == "")
-    g.loc[to_dist, "dist"] = g.loc[to_dist, "city"]
-    g.loc[to_dist, "city"] = ""
-    city_bad &= ~to_dist
-    dist_bad = (g["dist"] != "") & ~g["dist"].isin(known_county)
-    lost = prov_bad | city_bad | dist_bad
-    if not lost.any():
-        return
-    back = (
-        g["prov"].where(prov_bad, "")
-        + g["city"].where(city_bad, "")
-        + g["dist"].where(dist_bad, "")
-    )
-    into_street = lost & (g["street"] != "")
-    g.loc[into_street, "street"] = back[into_street] + g.loc[into_street, "street"]
-    into_rest = lost & ~into_street
-    g.loc[into_rest, "rest"] = back[into_rest] + g.loc[into_rest, "rest"]
-    for column, bad in (("prov", prov_bad), ("city", city_bad), ("dist", dist_bad)):
-        g.loc[bad, column] = ""
 
 
 @lru_cache(maxsize=1)
@@ -146,97 +183,142 @@ def cue_pattern() -> str:
 _GROUPS = ("zip", "cw", "muni", "prov", "city", "dist", "street", "rest", "tail")
 
 
-def parse(text: pd.Series) -> pd.DataFrame:
-    """Parse mainland Chinese texts (Simplified or Traditional) into components."""
+def _check_names(g: Groups) -> None:
+    """Names the table does not know go back to the street (in place)."""
+    maps = _tables()["maps"]
+    prov_bad = filled(g["prov"]) & ~maps["prov"].has(g["prov"])
+    city_bad = filled(g["city"]) & ~maps["city"].has(g["city"])
+    to_dist = city_bad & maps["county"].has(g["city"]) & blank(g["dist"])
+    g["dist"] = pick(to_dist, g["city"], g["dist"])
+    g["city"] = pick(to_dist, "", g["city"])
+    city_bad &= ~to_dist
+    dist_bad = filled(g["dist"]) & ~maps["county"].has(g["dist"])
+    lost = prov_bad | city_bad | dist_bad
+    if not lost.any():
+        return
+    back = cat(when(prov_bad, g["prov"]), when(city_bad, g["city"]), when(dist_bad, g["dist"]))
+    into_street = lost & filled(g["street"])
+    g["street"] = pick(into_street, cat(back, g["street"]), g["street"])
+    into_rest = lost & ~into_street
+    g["rest"] = pick(into_rest, cat(back, g["rest"]), g["rest"])
+    for column, bad in (("prov", prov_bad), ("city", city_bad), ("dist", dist_bad)):
+        g[column] = pick(bad, "", g[column])
+
+
+def parse(text: pa.Array, folded: pa.Array | None = None) -> dict[str, object]:
+    """Parse mainland Chinese texts (Simplified or Traditional) into components.
+
+    ``folded`` is the text without spaces folded to Simplified, when the caller has it already.
+    """
     t = _tables()
-    clean = text.str.replace(r"[\s,，]+", "", regex=True)
-    folded = fold(clean)
-    g = extract(folded, pattern())
+    maps = t["maps"]
+    clean = sub(text, r"[\s,，]+", "")
+    folded = fold(clean) if folded is None else folded
+    g = staged(folded, stages())
     _check_names(g)
-    muni = g["muni"].str.replace("市", "", regex=False)
-    prov_code = g["prov"].map(t["prov"]).fillna("")
-    city_code = g["city"].map(t["city"]).fillna("")
-    muni_code = muni.map(
-        {m: c for c, m in ((c, n[:-1]) for n, c in t["prov"].items() if n[:-1] in MUNICIPALITIES)}
-    )
-    city_code = city_code.where(muni == "", muni_code.fillna(""))
-    prov_code = prov_code.where(muni == "", muni_code.fillna(""))
-    county = t["county"]
-    picks = pd.DataFrame({"name": g["dist"], "city_code": city_code, "prov": prov_code})
-    cand = picks.reset_index().merge(county, on="name", how="inner", suffixes=("", "_c"))
-    cand["cprov"] = (
-        cand["city_code_c"].map(t["city_prov"]).fillna(cand["city_code_c"].str[:2] + "0000")
-    )
-    fits = ((cand["city_code"] == "") | (cand["city_code"] == cand["city_code_c"])) & (
-        (cand["prov"] == "") | (cand["prov"] == cand["cprov"])
-    )
-    cand = cand[fits]
-    one = cand.groupby("index")["city_code_c"].agg(["nunique", "first"])
-    from_dist = one.loc[one["nunique"] == 1, "first"].reindex(text.index).fillna("")
-    add_city = (city_code == "") & (from_dist != "")
-    city_code = city_code.where(~add_city, from_dist)
-    from_city = city_code.map(t["city_prov"]).fillna("")
-    from_city = from_city.where(~city_code.isin(muni_code.dropna().unique()), city_code)
-    add_prov = (prov_code == "") & (from_city != "")
-    prov_code = prov_code.where(~add_prov, from_city)
+    muni = sub(g["muni"], "市", "")
+    muni_code = maps["muni"](muni)
+    has_muni = filled(muni)
+    prov_code = pick(has_muni, muni_code, maps["prov"](g["prov"]))
+    city_code = pick(has_muni, muni_code, maps["city"](g["city"]))
+    from_dist = _city_from_district(g["dist"], city_code, prov_code)
+    add_city = blank(city_code) & filled(from_dist)
+    city_code = pick(add_city, from_dist, city_code)
+    in_muni = maps["muni_codes"].has(city_code)
+    from_city = pick(in_muni, city_code, maps["city_prov"](city_code))
+    add_prov = blank(prov_code) & filled(from_city)
+    prov_code = pick(add_prov, from_city, prov_code)
 
     # the input's own spelling where it wrote a name, the table's (in its script) where inferred
     own = _original_groups(clean, folded, g)
-    trad = (folded != clean).to_numpy()
-    prov_name = prov_code.map(t["prov_name"]).fillna("")
-    city_name = city_code.map(t["city_name"]).fillna(prov_name.where(muni != "", ""))
-    is_muni = (muni != "") | prov_code.isin(muni_code.dropna().unique())
-    muni_name = own["muni"].where(own["muni"].str.endswith("市"), own["muni"] + "市")
-    state = own["prov"].where(g["prov"] == prov_name, _script(prov_name, trad))
-    city = own["city"].where(g["city"] == city_name, _script(city_name, trad))
-    city = city.where(muni == "", muni_name)
-    state = state.where(~is_muni, city)
-    postal = g["zip"].where(g["zip"] != "", g["zipe"])
-    has_street = g["street"] != ""
-    out = pd.DataFrame(index=text.index)
-    out["postal_code"] = nonempty(postal)
-    out["state"] = nonempty(state)
-    out["city"] = nonempty(city)
-    out["district"] = nonempty(own["dist"])
-    out["line1"] = nonempty(own["street"].where(has_street, own["rest"]))
-    out["line2"] = nonempty(own["rest"].where(has_street, ""))
-    out["country"] = "CN"
-    head = out["state"].where(~is_muni, None)
-    out["value"] = concat(
-        [out["postal_code"], head, out["city"], out["district"], out["line1"], out["line2"]]
+    trad = ne(folded, clean)
+    prov_name = maps["prov_name"](prov_code)
+    city_name = maps["city_name"](city_code)
+    city_name = pick(filled(city_name) | ~has_muni, city_name, prov_name)
+    is_muni = has_muni | maps["muni_codes"].has(prov_code)
+    muni_name = pick(_ends_with(own["muni"], "市"), own["muni"], cat(own["muni"], "市"))
+    state = pick(eq(g["prov"], prov_name), own["prov"], _script(prov_name, trad))
+    city = pick(eq(g["city"], city_name), own["city"], _script(city_name, trad))
+    city = pick(has_muni, muni_name, city)
+    state = pick(is_muni, city, state)
+    postal = pick(filled(g["zip"]), g["zip"], g["zipe"])
+    has_street = filled(g["street"])
+    line1 = pick(has_street, own["street"], own["rest"])
+    line2 = when(has_street, own["rest"])
+    district = own["dist"]
+    value = cat(postal, when(~is_muni, state), city, district, line1, line2)
+    place = filled(state) | filled(city) | filled(district)
+    complete = filled(city) & filled(district) & has_street
+    rules = pick(add_prov, "address.cn-parse+address.cn-province-lookup", "address.cn-parse")
+    rules = pick(add_city, "address.cn-parse+address.cn-city-lookup", rules)
+    return {
+        "postal_code": postal,
+        "state": state,
+        "city": city,
+        "district": district,
+        "line1": line1,
+        "line2": line2,
+        "country": "CN",
+        "value": value,
+        "parsed": place & filled(line1),
+        "flag": pick(complete, "", "incomplete-address"),
+        "rules": rules,
+    }
+
+
+def _city_from_district(dist: pa.Array, city_code: pa.Array, prov_code: pa.Array) -> pa.Array:
+    """The prefecture of a county name, where the given city / province leave only one."""
+    t = _tables()
+    where = t["maps"]["county"].index(dist)
+    pos = np.asarray(where.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    row, item = expand(pos, t["county_start"])
+    cand_city = t["county_city"][item]
+    given_city = city_code.to_numpy(zero_copy_only=False)[row]
+    given_prov = prov_code.to_numpy(zero_copy_only=False)[row]
+    fits = ((given_city == "") | (given_city == cand_city)) & (
+        (given_prov == "") | (given_prov == t["county_prov"][item])
     )
-    place = (out["state"].notna() | out["city"].notna() | out["district"].notna()).to_numpy()
-    out["parsed"] = place & out["line1"].notna().to_numpy()
-    complete = out["city"].notna() & out["district"].notna() & has_street
-    out["flag"] = np.where(complete, NONE, "incomplete-address")
-    rules = np.where(add_prov, "address.cn-parse+address.cn-province-lookup", "address.cn-parse")
-    out["rules"] = np.where(add_city, "address.cn-parse+address.cn-city-lookup", rules)
-    return out
+    cand = pd.DataFrame({"row": row[fits], "city": cand_city[fits]})
+    one = cand.groupby("row")["city"].agg(["nunique", "first"])
+    one = one[one["nunique"] == 1]
+    out = np.full(len(dist), "", dtype=object)
+    out[one.index.to_numpy(dtype=np.int64)] = one["first"].to_numpy(dtype=object)
+    return pa.array(out, type=pa.string())
 
 
-def _original_groups(clean: pd.Series, folded: pd.Series, g: pd.DataFrame) -> pd.DataFrame:
+def _ends_with(values: pa.Array, suffix: str) -> np.ndarray:
+    return eq(pc.utf8_slice_codeunits(values, -len(suffix)), suffix)
+
+
+def _original_groups(clean: pa.Array, folded: pa.Array, g: Groups) -> dict[str, pa.Array]:
     """The groups as the input wrote them: slices of the unfolded text (t2s keeps lengths)."""
-    own = g[list(_GROUPS)].copy()
-    trad = (folded != clean) & (folded.str.len() == clean.str.len())
+    own = {c: g[c] for c in _GROUPS}
+    trad = ne(folded, clean) & eq(pc.utf8_length(folded), pc.utf8_length(clean))
     if not trad.any():
         return own
-    rows = []
-    for text, *parts in zip(clean[trad], *(g.loc[trad, c] for c in _GROUPS), strict=True):
-        pos, sliced = 0, []
-        for part in parts:
-            sliced.append(text[pos : pos + len(part)])
-            pos += len(part)
-        rows.append(sliced)
-    own.loc[trad, list(_GROUPS)] = pd.DataFrame(
-        rows, index=clean.index[trad], columns=list(_GROUPS)
-    )
+    mask = pa.array(trad)
+    texts = clean.filter(mask).to_pylist()
+    parts = [own[c].filter(mask).to_pylist() for c in _GROUPS]
+    sliced: list[list[str]] = [[] for _ in _GROUPS]
+    for i, text in enumerate(texts):
+        pos = 0
+        for j, column in enumerate(parts):
+            size = len(column[i])
+            sliced[j].append(text[pos : pos + size])
+            pos += size
+    for j, c in enumerate(_GROUPS):
+        own[c] = scatter(own[c], trad, pa.array(sliced[j], type=pa.string()))
     return own
 
 
-def _script(names: pd.Series, trad: np.ndarray) -> pd.Series:
+def _script(names: pa.Array, trad: np.ndarray) -> pa.Array:
     """Table names (Simplified) written in Traditional for the rows written in Traditional."""
     if not trad.any():
         return names
-    s2t = _converters()[1]
-    table = {n: s2t.convert(n) for n in names[trad].unique()}
-    return names.where(~trad, names.map(table))
+    converted = map_small(names.filter(pa.array(trad)), _to_traditional_one)
+    return scatter(names, trad, converted)
+
+
+def _to_traditional_one(name: str) -> str:
+    with _LOCK:
+        return str(_converters()[1].convert(name))

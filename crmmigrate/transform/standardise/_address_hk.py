@@ -10,18 +10,24 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from crmmigrate.transform.standardise._address_en import title_if_caps
 from crmmigrate.transform.standardise._address_text import (
-    NONE,
-    concat,
-    extract,
+    Groups,
+    Lookup,
+    cat,
+    eq,
+    filled,
     join_sep,
-    nonempty,
+    ne,
+    pick,
+    sub,
     trie_regex,
+    when,
 )
+from crmmigrate.transform.standardise._address_us import title_if_caps
 
 # region, Chinese name, English name — the 18 districts and the areas people write instead
 _AREAS = """
@@ -118,6 +124,35 @@ def _maps() -> dict[str, dict[str, str]]:
     return {"zh": zh, "region_zh": region_zh, "en": en, "region_en": region_en}
 
 
+def warm() -> None:
+    """Build the maps and compile the patterns (before threads share them)."""
+    _lookups()
+    zh_pattern()
+    _tail_pattern()
+
+
+def zh_names() -> list[str]:
+    """Chinese district and area names (Traditional and Simplified)."""
+    return list(_maps()["zh"])
+
+
+@lru_cache(maxsize=1)
+def _lookups() -> dict[str, Lookup]:
+    maps = _maps()
+    zh_region = {k: v[0] for k, v in REGIONS.items()}
+    en_region = {k: v[1] for k, v in REGIONS.items()}
+    return {
+        "region_zh": Lookup(_REGION_ZH),
+        "dist_region_zh": Lookup({d: zh_region[r] for d, r in maps["region_zh"].items()}),
+        "dist_en": Lookup(maps["en"]),
+        "dist_region_en": Lookup({d: en_region[r] for d, r in maps["region_en"].items()}),
+        "region_en": Lookup(_REGION_EN),
+        "street_type": Lookup(_STREET_TYPES),
+        "unit": Lookup(_UNIT_WORDS),
+        "block": Lookup({"blk": "Block", "block": "Block", "tower": "Tower", "twr": "Tower"}),
+    }
+
+
 @lru_cache(maxsize=1)
 def zh_pattern() -> str:
     names = trie_regex(_maps()["zh"])
@@ -134,30 +169,31 @@ def en_district_regex() -> str:
     return "|".join(w.replace(" ", r"\s+").replace(".", r"\.") for w in words)
 
 
-def parse_zh(text: pd.Series) -> pd.DataFrame:
+def parse_zh(text: pa.Array) -> dict[str, object]:
     """Chinese Hong Kong addresses (Traditional or Simplified; the script is kept)."""
-    maps = _maps()
-    clean = text.str.replace(r"[\s,，]+", "", regex=True)
-    g = extract(clean, zh_pattern())
-    region = g["region"].map(_REGION_ZH).fillna("").astype("str")
-    code = g["dist"].map(maps["region_zh"]).fillna("")
-    inferred = code.map({k: v[0] for k, v in REGIONS.items()}).fillna("").astype("str")
-    add_region = (region == "") & (inferred != "")
-    region = region.where(~add_region, inferred)
-    out = pd.DataFrame(index=text.index)
-    out["line1"] = nonempty(g["street"].where(g["street"] != "", g["rest"]))
-    out["line2"] = nonempty(g["rest"].where(g["street"] != "", ""))
-    out["district"] = nonempty(g["dist"])
-    out["state"] = nonempty(region)
-    out["city"] = "香港"
-    out["postal_code"] = None
-    out["country"] = "HK"
-    out["value"] = concat([out["city"], g["region"], out["district"], out["line1"], out["line2"]])
-    place = (g["hk"] != "") | (g["region"] != "") | (g["dist"] != "")
-    out["parsed"] = (place & (clean != g["hk"])).to_numpy()
-    out["flag"] = np.where(g["street"] == "", "incomplete-address", NONE)
-    out["rules"] = "address.hk-parse"
-    return out
+    maps = _lookups()
+    clean = sub(text, r"[\s,，]+", "")
+    g = Groups(clean, zh_pattern())
+    region = maps["region_zh"](g["region"])
+    inferred = maps["dist_region_zh"](g["dist"])
+    region = pick(filled(region), region, inferred)
+    has_street = filled(g["street"])
+    line1 = pick(has_street, g["street"], g["rest"])
+    line2 = when(has_street, g["rest"])
+    place = filled(g["hk"]) | filled(g["region"]) | filled(g["dist"])
+    return {
+        "line1": line1,
+        "line2": line2,
+        "district": g["dist"],
+        "state": region,
+        "city": "香港",
+        "postal_code": "",
+        "country": "HK",
+        "value": cat("香港", g["region"], g["dist"], line1, line2),
+        "parsed": place & ne(clean, g["hk"]),
+        "flag": pick(has_street, "", "incomplete-address"),
+        "rules": "address.hk-parse",
+    }
 
 
 _EN = (
@@ -177,74 +213,71 @@ _PRE = (
 )
 
 
-def parse_en(text: pd.Series) -> pd.DataFrame:
-    """English Hong Kong addresses: ``Flat 15H, Harbour View Mansion, 202 Nathan Road, …``."""
-    maps = _maps()
-    tail = extract(
-        text,
+@lru_cache(maxsize=1)
+def _tail_pattern() -> str:
+    return (
         r"^(?P<head>.*?)(?:\s*,\s*(?P<dist>(?i:" + en_district_regex() + r")))?"
         r"(?:[,\s]+(?P<region>(?i:hong\s+kong\s+island|hk\s+island|kowloon|new\s+territories|n\.t\.|nt)))?"
-        r"(?:[,\s]+(?P<hk>(?i:" + HK_WORDS_EN + r")))?[,.\s]*$",
+        r"(?:[,\s]+(?P<hk>(?i:" + HK_WORDS_EN + r")))?[,.\s]*$"
     )
-    head = tail["head"].where(tail["_matched"], text)
-    g = extract(head, _EN)
-    pre = extract(g["pre"].where(g["_matched"], head), _PRE)
-    dist_key = tail["dist"].str.lower().str.replace(r"\s+", " ", regex=True)
-    district = dist_key.map(maps["en"]).fillna("").astype("str")
-    region_key = tail["region"].str.lower().str.replace(r"\s+", " ", regex=True)
-    region = region_key.map(_REGION_EN).fillna("").astype("str")
-    inferred = dist_key.map(maps["region_en"]).map({k: v[1] for k, v in REGIONS.items()})
-    add_region = (region == "") & inferred.notna()
-    region = region.where(~add_region, inferred.fillna(""))
-    street_type = g["type"].str.lower().map(_STREET_TYPES).fillna("").astype("str")
-    direction = (" " + g["dir"].str.capitalize()).where(g["dir"] != "", "")
-    street = concat(
-        [
-            g["num"].str.replace(r"\s+", "", regex=True).str.upper(),
-            " " + title_if_caps(g["name"].str.strip()),
-            " " + street_type,
-            direction,
-        ]
+
+
+def _key(values: pa.Array) -> pa.Array:
+    return sub(pc.utf8_lower(values), r"\s+", " ")
+
+
+def parse_en(text: pa.Array) -> dict[str, object]:
+    """English Hong Kong addresses: ``Flat 15H, Harbour View Mansion, 202 Nathan Road, …``."""
+    maps = _lookups()
+    tail = Groups(text, _tail_pattern())
+    head = pick(tail.matched, tail["head"], text)
+    g = Groups(head, _EN)
+    pre = Groups(pick(g.matched, g["pre"], head), _PRE)
+    dist_key = _key(tail["dist"])
+    district = maps["dist_en"](dist_key)
+    written = maps["region_en"](_key(tail["region"]))
+    inferred = maps["dist_region_en"](dist_key)
+    region = pick(filled(written), written, inferred)
+    street_type = maps["street_type"](pc.utf8_lower(g["type"]))
+    street = cat(
+        pc.utf8_upper(sub(g["num"], r"\s+", "")),
+        " ",
+        title_if_caps(pc.utf8_trim_whitespace(g["name"])),
+        " ",
+        street_type,
+        when(filled(g["dir"]), cat(" ", pc.utf8_capitalize(g["dir"]))),
     )
-    line1 = join_sep([street.where(g["_matched"], ""), g["post"]], ", ")
-    unit = (
-        pre["unitw"].str.lower().map(_UNIT_WORDS).fillna("").astype("str")
-        + " "
-        + pre["unit"].str.upper()
-    )
-    floor_no = (
-        pre["floor"].where(pre["floor"] != "", pre["floorn"]).str.upper().replace("GROUND", "G")
-    )
-    block = (
-        pre["blockw"]
-        .str.lower()
-        .map({"blk": "Block", "block": "Block", "tower": "Tower", "twr": "Tower"})
-    )
+    line1 = join_sep([when(g.matched, street), g["post"]], ", ")
+    unit = cat(maps["unit"](pc.utf8_lower(pre["unitw"])), " ", pc.utf8_upper(pre["unit"]))
+    floor_no = pc.utf8_upper(pick(filled(pre["floor"]), pre["floor"], pre["floorn"]))
+    floor_no = pick(eq(floor_no, "GROUND"), "G", floor_no)
+    block = cat(maps["block"](pc.utf8_lower(pre["blockw"])), " ", pc.utf8_upper(pre["block"]))
     line2 = join_sep(
         [
-            unit.where(pre["unit"] != "", ""),
-            (floor_no + "/F").where(floor_no != "", ""),
-            (block.fillna("") + " " + pre["block"].str.upper()).where(pre["block"] != "", ""),
+            when(filled(pre["unit"]), unit),
+            when(filled(floor_no), cat(floor_no, "/F")),
+            when(filled(pre["block"]), block),
             title_if_caps(pre["bldg"]),
         ],
         ", ",
     )
-    no_street = ~g["_matched"]
-    line1 = line1.where(~no_street, line2)
-    line2 = line2.where(~no_street, "")
-    out = pd.DataFrame(index=text.index)
-    out["line1"] = nonempty(line1)
-    out["line2"] = nonempty(line2)
-    out["district"] = nonempty(district)
-    out["state"] = nonempty(region)
-    out["city"] = "Hong Kong"
-    out["postal_code"] = None
-    out["country"] = "HK"
-    written = nonempty(region_key.map(_REGION_EN).fillna("").astype("str"))
-    out["value"] = join_sep(
-        [out["line2"], out["line1"], out["district"], written, out["city"]], ", "
-    )
-    out["parsed"] = (g["_matched"] | (district != "") | (region != "")).to_numpy()
-    out["flag"] = np.where(no_street, "incomplete-address", NONE)
-    out["rules"] = "address.hk-parse"
-    return out
+    no_street = ~g.matched
+    line1 = pick(no_street, line2, line1)
+    line2 = pick(no_street, "", line2)
+    return {
+        "line1": line1,
+        "line2": line2,
+        "district": district,
+        "state": region,
+        "city": "Hong Kong",
+        "postal_code": "",
+        "country": "HK",
+        "value": join_sep([line2, line1, district, written, _repeat("Hong Kong", len(text))], ", "),
+        "parsed": g.matched | filled(district) | filled(region),
+        "flag": pick(no_street, "incomplete-address", ""),
+        "rules": "address.hk-parse",
+    }
+
+
+def _repeat(value: str, size: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), size)

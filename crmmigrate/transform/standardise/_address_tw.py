@@ -1,7 +1,9 @@
 """Taiwan addresses: 縣市 / 鄉鎮市區 / 村里 / 鄰 / 路街大道 / 段 / 巷 / 弄 / 號 / 樓 / 之.
 
-One RE2 pattern parses every distinct text of the Taiwan family at once. Names are matched
-against the official ones (Chunghwa Post 3+3 data): 臺 is written for 縣市 and for the roads
+One RE2 pattern takes every text of the Taiwan family apart at once (postal code, 縣市, 區, the
+street before the door number, lane, alley, door, the rest); the street, floor, lane and door
+parts repeat a lot, and are taken apart once per distinct value. Names are matched against the
+official ones (Chunghwa Post 3+3 data): 臺 is written for 縣市 and for the roads
 whose official name has it (臺灣大道), 台 stays where the official name has 台 (新台五路).
 Old county names (臺北縣板橋市) become the current ones (新北市板橋區). Section numbers are
 Chinese numerals (5段 → 五段); door, lane, alley, 鄰 and floor numbers are Arabic (八樓 → 8樓);
@@ -10,22 +12,36 @@ Chinese numerals (5段 → 五段); door, lane, alley, 鄰 and floor numbers are
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 from crmmigrate.transform.standardise import _address_twzip as twzip
 from crmmigrate.transform.standardise._address_text import (
-    NONE,
-    concat,
-    extract,
-    int_to_cn,
-    nonempty,
+    Groups,
+    Lookup,
+    blank,
+    blanks,
+    cat,
+    contains,
+    eq,
+    filled,
+    head,
+    ints,
+    last,
+    length,
+    map_small,
+    ne,
+    pick,
+    rules_text,
+    scatter,
+    sub,
     to_digits,
     trie_regex,
+    when,
 )
+from crmmigrate.transform.standardise._address_text import int_to_cn as _int_to_cn
 
 _OLD_COUNTIES = {"臺北縣": "新北市", "桃園縣": "桃園市", "臺中縣": "臺中市", "臺南縣": "臺南市"}
 _OLD_COUNTIES |= {"高雄縣": "高雄市"}
@@ -59,24 +75,44 @@ def names() -> tuple[dict[str, str], dict[tuple[str, str], str], str, str]:
 
 
 @lru_cache(maxsize=1)
-def _lookups() -> dict[str, dict[str, str]]:
-    """Plain dict maps for ``Series.map``: area variant → area, city|variant → area, zip3 → …"""
+def lookups() -> dict[str, Lookup]:
+    """Whole-column maps: area variant → area, city|variant → area, zip3 → city / area, …"""
     cities, areas, _, _ = names()
     t = twzip.tables()
     found: dict[str, set[str]] = {}
     for (_, variant), area in areas.items():
         found.setdefault(variant, set()).add(area)
+    old = {_tai(o) for o in _OLD_COUNTIES}
+    in_city = twzip.unique_area_by_road(True).reset_index()
+    anywhere = twzip.unique_area_by_road(False).reset_index()
+    keys = anywhere["key"].tolist()
+    road_area_in_city = {
+        f"{c}|{k}": a
+        for c, k, a in zip(*(in_city[x].tolist() for x in ("city", "key", "area")), strict=True)
+    }
     return {
-        "area_any": {v: next(iter(a)) for v, a in found.items() if len(a) == 1},
-        "city_area": {f"{c}|{v}": a for (c, v), a in areas.items()},
-        "zip3_city": {z: c for z, (c, _) in t.zip3.items()},
-        "zip3_area": {z: a for z, (_, a) in t.zip3.items()},
-        "old": {k: v for k, v in cities.items() if _tai(k) in {_tai(o) for o in _OLD_COUNTIES}},
-        "variants": {v: v for v in found},
+        "city": Lookup(cities),
+        "area_any": Lookup({v: next(iter(a)) for v, a in found.items() if len(a) == 1}),
+        "city_area": Lookup({f"{c}|{v}": a for (c, v), a in areas.items()}),
+        "zip3_city": Lookup({z: c for z, (c, _) in t.zip3.items()}),
+        "zip3_area": Lookup({z: a for z, (_, a) in t.zip3.items()}),
+        "zip3_district": Lookup(t.zip3_by_district),
+        "area_city": Lookup(t.area_city),
+        "old": Lookup({k: v for k, v in cities.items() if _tai(k) in old}),
+        "variants": Lookup({v: v for v in found}),
+        "road_area_in_city": Lookup(road_area_in_city),
+        "road_area": Lookup(dict(zip(keys, anywhere["area"].tolist(), strict=True))),
+        "road_city": Lookup(dict(zip(keys, anywhere["city"].tolist(), strict=True))),
     }
 
 
 _ZIP = r"[(\[]?(?P<{}>[0-9]{{3}}(?:[0-9]{{2,3}})?)[)\]]?"
+# lane and door number, matched whole and taken apart afterwards (once per distinct value):
+# every capture group costs Arrow's extraction about as much as the matching itself
+_LANE = f"{_N}(?:之{_D})?巷"
+_NO = f"{_N}(?:[之-]{_D})?[號号](?:之{_D})?"
+_LANE_PARTS = f"^(?P<lane>{_N})(?:之(?P<lanes>{_D}))?巷$"
+_NO_PARTS = f"^(?P<no>{_N})(?:[之-](?P<nos>{_D}))?[號号](?:之(?P<nos2>{_D}))?$"
 
 
 @lru_cache(maxsize=1)
@@ -89,11 +125,7 @@ def patterns() -> tuple[str, str, str, str]:
         "^(?:" + _ZIP.format("zip") + f")?(?:{COUNTRY_WORDS})?(?:" + _ZIP.format("zipb") + ")?"
         "(?P<city>[^0-9]{2}[縣市])?(?P<dist>" + "|".join(inner) + "|[^0-9]{1,3}?[區鄉鎮市])?"
     )
-    door = (
-        "(?P<body>.*?)"
-        f"(?:(?P<lane>{_N})(?:之(?P<lanes>{_D}))?巷)?(?:(?P<alley>{_N})弄)?"
-        f"(?P<noraw>(?P<no>{_N})(?:[之-](?P<nos>{_D}))?[號号](?:之(?P<nos2>{_D}))?)(?P<tail>.*)$"
-    )
+    door = f"(?P<body>.*?)(?P<laneraw>{_LANE})?(?:(?P<alley>{_N})弄)?(?P<noraw>{_NO})(?P<tail>.*)$"
     body = (
         f"^(?:(?:(?P<vil>[^0-9]{{1,4}}?[村里])(?:(?P<lin>{_N})鄰)?)?"
         "(?P<road>[^0-9]+?(?:路|街|大道))?"
@@ -106,198 +138,175 @@ def patterns() -> tuple[str, str, str, str]:
     return head + door, head + "(?P<other>.*)$", body, tail
 
 
-def _extract(clean: pd.Series) -> pd.DataFrame:
-    """All the groups of a Taiwan address, by three small passes and a check of the names."""
-    cities, _, _, _ = names()
-    maps = _lookups()
+def _extract(clean: pa.Array) -> Groups:
+    """All the groups of a Taiwan address, the names checked against the official ones.
+
+    One pass over the texts, then the street, floor, lane and door parts once per distinct value.
+    """
+    maps = lookups()
     with_door, without, body_re, tail_re = patterns()
-    g = extract(clean, with_door)
-    g["other"] = ""
-    miss = ~g["_matched"].to_numpy()
+    g = Groups(clean, with_door)
+    miss = ~g.matched
+    other = blanks(len(clean))
     if miss.any():
-        h = extract(clean[miss], without)
-        for column in ("zip", "zipb", "city", "dist", "other"):
-            g.loc[miss, column] = h[column]
+        h = Groups(clean.filter(pa.array(miss)), without)
+        for column in ("zip", "zipb", "city", "dist"):
+            g[column] = scatter(g[column], miss, h[column])
+        other = scatter(other, miss, h["other"])
     # a 'city' that is really a district (竹北市), names that are neither: back to the street
-    city_ok = g["city"].isin(list(cities)) | (g["city"] == "")
-    is_area = ~city_ok & g["city"].isin(list(maps["variants"])) & (g["dist"] == "")
-    g.loc[is_area, "dist"] = g.loc[is_area, "city"]
-    g.loc[is_area, "city"] = ""
+    city, dist, body = g["city"], g["dist"], g["body"]
+    city_ok = maps["city"].has(city) | blank(city)
+    is_area = ~city_ok & maps["variants"].has(city) & blank(dist)
+    dist = pick(is_area, city, dist)
+    city = pick(is_area, "", city)
     bad = ~city_ok & ~is_area
-    official = g["city"].map(cities).fillna("")
-    area_ok = (official + "|" + g["dist"]).isin(list(maps["city_area"]))
-    area_ok |= (g["dist"] == "") | ((official == "") & g["dist"].isin(list(maps["variants"])))
+    official = maps["city"](city)
+    area_ok = maps["city_area"].has(cat(official, "|", dist)) | blank(dist)
+    area_ok |= blank(official) & maps["variants"].has(dist)
     lost = bad | ~area_ok
     if lost.any():
-        back = g["city"].where(bad, "") + g["dist"]
-        target = np.where(miss, "other", "body")
-        for column in ("other", "body"):
-            rows = lost.to_numpy() & (target == column)
-            g.loc[rows, column] = back[rows] + g.loc[rows, column]
-        g.loc[bad, "city"] = ""
-        g.loc[lost, "dist"] = ""
-    b = extract(g["body"], body_re)
-    t = extract(g["tail"], tail_re)
-    for frame in (b, t):
-        for column in frame.columns.drop("_matched"):
-            g[column] = frame[column]
-    g["road"] = g["road"].where(g["misc"] == "", g["misc"])
+        back = cat(when(bad, city), dist)
+        other = pick(lost & miss, cat(back, other), other)
+        body = pick(lost & ~miss, cat(back, body), body)
+        city = pick(bad, "", city)
+        dist = pick(lost, "", dist)
+    g["city"], g["dist"], g["other"] = city, dist, other
+    for text, pattern in (
+        (body, body_re),
+        (g["tail"], tail_re),
+        (g["laneraw"], _LANE_PARTS),
+        (g["noraw"], _NO_PARTS),
+    ):
+        g.merge(Groups(text, pattern, distinct=True))
+    g["road"] = pick(blank(g["misc"]), g["road"], g["misc"])
     return g
 
 
-def parse(text: pd.Series) -> pd.DataFrame:
+def parse(text: pa.Array) -> dict[str, object]:
     """Parse normalised Taiwan-family texts into components, canonical value, rules and flags."""
-    cities, _, _, _ = names()
-    maps = _lookups()
-    t = twzip.tables()
-    clean = text.str.replace(r"[\s,，]+", "", regex=True)
-    g = _extract(clean)
+    maps = lookups()
+    g = _extract(sub(text, r"[\s,，]+", ""))
     rules: dict[str, np.ndarray] = {}
 
     # 縣市 and 鄉鎮市區: official spelling, old counties, then what can be inferred
-    city = g["city"].map(cities).fillna("").astype("str")
-    old = g["city"].isin(list(maps["old"]))
-    given = g["zip"].where(g["zip"] != "", g["zipb"])
-    zip3_city = given.str.slice(0, 3).map(maps["zip3_city"]).fillna("").astype("str")
-    zip3_area = given.str.slice(0, 3).map(maps["zip3_area"]).fillna("").astype("str")
-    area_any = g["dist"].map(maps["area_any"]).fillna("")
-    from_area = area_any.map(t.area_city).fillna("").astype("str")
-    no_city = (city == "") & (g["dist"] != "")
-    city = city.where(~no_city, from_area.where(from_area != "", zip3_city))
-    area = (city + "|" + g["dist"]).map(maps["city_area"]).fillna("").astype("str")
-    old |= (area != "") & (area.str.slice(-1) != g["dist"].str.slice(-1))
-    rules["address.tw-old-county"] = old.to_numpy()
+    city = maps["city"](g["city"])
+    old = maps["old"].has(g["city"])
+    given = pick(filled(g["zip"]), g["zip"], g["zipb"])
+    given3 = head(given, 3)
+    zip3_city, zip3_area = maps["zip3_city"](given3), maps["zip3_area"](given3)
+    from_area = maps["area_city"](maps["area_any"](g["dist"]))
+    no_city = blank(city) & filled(g["dist"])
+    city = pick(no_city, pick(filled(from_area), from_area, zip3_city), city)
+    area = maps["city_area"](cat(city, "|", g["dist"]))
+    old |= filled(area) & ne(last(area), last(g["dist"]))
+    rules["address.tw-old-county"] = old
 
     # numbers: 段 in Chinese numerals, everything else Arabic; 12號之3 → 12之3號
-    sec = map_unique(to_digits(g["sec"]), lambda s: int_to_cn(int(s)) if s else "")
-    rules["address.tw-section"] = (sec != g["sec"]).to_numpy()
-    road = g["road"] + (sec + "段").where(sec != "", "") + g["nlane"]
-    key = twzip.fold(road)
-    need = (area == "") & (road != "") & (g["dist"] == "")
+    sec = map_small(to_digits(g["sec"]), lambda s: _int_to_cn(int(s)) if s else "")
+    rules["address.tw-section"] = ne(sec, g["sec"])
+    road = cat(g["road"], when(filled(sec), cat(sec, "段")), g["nlane"])
+    key = twzip.fold_key(road)
+    need = blank(area) & filled(road) & blank(g["dist"])
     if need.any():  # the district (and 縣市) from a road that lies in one district only
-        city_n, area_n = _area_from_road(city[need], key[need])
-        city[need], area[need] = city_n, area_n
-    by_zip = (
-        (area == "") & (g["dist"] == "") & (zip3_area != "") & ((city == "") | (city == zip3_city))
-    )
-    city = city.where(~by_zip, zip3_city)
-    area = area.where(~by_zip, zip3_area)
-    rules["address.tw-city-lookup"] = ((city != "") & (g["city"] == "")).to_numpy()
-    rules["address.tw-district-lookup"] = ((area != "") & (g["dist"] == "")).to_numpy()
+        city, area = _area_from_road(city, area, key, need)
+    by_zip = blank(area) & blank(g["dist"]) & filled(zip3_area)
+    by_zip &= blank(city) | eq(city, zip3_city)
+    city = pick(by_zip, zip3_city, city)
+    area = pick(by_zip, zip3_area, area)
+    rules["address.tw-city-lookup"] = filled(city) & blank(g["city"])
+    rules["address.tw-district-lookup"] = filled(area) & blank(g["dist"])
 
     # the road's official spelling (台/臺 as Chunghwa Post writes it)
-    official = (
-        pd.DataFrame({"city": city, "area": area, "key": key})
-        .merge(t.roads[["city", "area", "key", "road"]], on=["city", "area", "key"], how="left")[
-            "road"
-        ]
-        .fillna("")
-        .to_numpy()
-    )
-    full_road = road.where(official == "", pd.Series(official, index=text.index, dtype="str"))
-    tai = g["city"].str.contains("台") & city.str.contains("臺")
-    tai |= g["dist"].str.contains("台") & area.str.contains("臺")
-    tai |= road != full_road
-    rules["address.tai-to-tai"] = tai.to_numpy()
+    t = twzip.tables()
+    where = t.road_index.index(cat(city, "|", area, "|", key))
+    official = t.road_official.take(where)
+    full_road = pick(official.is_valid().to_numpy(zero_copy_only=False), official, road)
+    tai = contains(g["city"], "台") & contains(city, "臺")
+    tai |= contains(g["dist"], "台") & contains(area, "臺")
+    tai |= ne(road, full_road)
+    rules["address.tai-to-tai"] = tai
 
     lin, lane, alley, no = (to_digits(g[c]) for c in ("lin", "lane", "alley", "no"))
-    nos = g["nos"].where(g["nos"] != "", g["nos2"])
-    door = no.where(no == "", no + ("之" + nos).where(nos != "", "") + "號")
-    changed = (lin != g["lin"]) | (lane != g["lane"]) | (alley != g["alley"]) | (door != g["noraw"])
-    rules["address.tw-number"] = changed.to_numpy()
-    floor_num = to_digits(g["fl"].where(g["fl"] != "", g["bn"]))
-    basement = ((g["fb"] != "") | (g["bn"] != "")).to_numpy()
-    floor = pd.Series(np.where(basement, "地下", ""), index=text.index, dtype="str") + floor_num
-    floor = floor.where(floor_num == "", floor + "樓" + ("之" + g["fls"]).where(g["fls"] != "", ""))
-    rules["address.tw-floor"] = (floor != g["flraw"]).to_numpy()
+    nos = pick(filled(g["nos"]), g["nos"], g["nos2"])
+    door = when(filled(no), cat(no, when(filled(nos), cat("之", nos)), "號"))
+    changed = ne(lin, g["lin"]) | ne(lane, g["lane"]) | ne(alley, g["alley"])
+    rules["address.tw-number"] = changed | ne(door, g["noraw"])
+    floor_num = to_digits(pick(filled(g["fl"]), g["fl"], g["bn"]))
+    basement = filled(g["fb"]) | filled(g["bn"])
+    has_floor = filled(floor_num)
+    floor = cat(when(basement, "地下"), floor_num)
+    floor = pick(has_floor, cat(floor, "樓", when(filled(g["fls"]), cat("之", g["fls"]))), floor)
+    rules["address.tw-floor"] = ne(floor, g["flraw"])
 
-    line1 = concat(
-        [
-            g["vil"],
-            lin.where(lin == "", lin + "鄰"),
-            full_road,
-            lane.where(lane == "", lane + ("之" + g["lanes"]).where(g["lanes"] != "", "") + "巷"),
-            alley.where(alley == "", alley + "弄"),
-            door,
-        ]
+    lane_part = cat(lane, when(filled(g["lanes"]), cat("之", g["lanes"])), "巷")
+    line1 = cat(
+        g["vil"],
+        when(filled(lin), cat(lin, "鄰")),
+        full_road,
+        when(filled(lane), lane_part),
+        when(filled(alley), cat(alley, "弄")),
+        door,
     )
     other = g["other"]
-    line1 = line1.where(other == "", other)
-    line2 = floor + g["rest"].str.lstrip("、;；")
+    plain = blank(other)
+    line1 = pick(plain, line1, other)
+    line2 = cat(floor, sub(g["rest"], "^[、;；]+", ""))
 
     # postal code: keep a given one, look up a missing one, upgrade 3 / 3+2 to 3+3
-    addr = pd.DataFrame(
-        {
-            "city": city,
-            "area": area,
-            "key": twzip.fold(full_road),
-            "lane": _int(lane),
-            "lane_sub": _int(g["lanes"], 0),
-            "alley": _int(alley),
-            "no": _int(no),
-            "no_sub": _int(nos, 0),
-            "floor": np.where(
-                floor_num == "", twzip.NO_FLOOR, _int(floor_num, 0) * np.where(basement, -1, 1)
-            ),
-        }
-    )
-    zip6 = twzip.lookup(addr[(other == "").to_numpy()]).reindex(text.index, fill_value="")
-    zip3 = (city + "|" + area).map(t.zip3_by_district).fillna("").astype("str")
-    found = zip6.where(zip6 != "", zip3)
-    disagree = (given != "") & (found != "") & (given.str.slice(0, 3) != found.str.slice(0, 3))
-    disagree |= (given.str.len() == 6) & (zip6 != "") & (given != zip6)
-    upgrade = (given != "") & ~disagree & (zip6 != "") & (given.str.len() < 6)
-    postal = given.where(~upgrade, zip6).where(given != "", found)
-    rules["address.tw-zip-lookup"] = ((given == "") & (postal != "")).to_numpy()
-    rules["address.tw-zip-3plus3"] = upgrade.to_numpy()
+    nums = {
+        "lane": ints(lane),
+        "lane_sub": ints(g["lanes"], 0),
+        "alley": ints(alley),
+        "no": ints(no),
+        "no_sub": ints(nos, 0),
+        "floor": np.where(
+            has_floor, ints(floor_num, 0) * np.where(basement, -1, 1), twzip.NO_FLOOR
+        ),
+    }
+    pos = np.asarray(where.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    zip6 = twzip.codes_for(np.where(plain, pos, -1), nums)
+    district = cat(city, "|", area)
+    found = pick(filled(zip6), zip6, maps["zip3_district"](district))
+    # a district with several 3-digit prefixes (基隆市中山區: 203, 204, 200) accepts any of them
+    valid3 = t.prefixes.has(cat(district, "|", given3))
+    disagree = filled(given) & filled(found) & ne(given3, head(found, 3)) & ~valid3
+    given_len = length(given)
+    disagree |= (given_len == 6) & filled(zip6) & ne(given, zip6)
+    upgrade = filled(given) & ~disagree & filled(zip6) & (given_len < 6)
+    upgrade &= eq(given3, head(zip6, 3))
+    postal = pick(blank(given), found, pick(upgrade, zip6, given))
+    rules["address.tw-zip-lookup"] = blank(given) & filled(postal)
+    rules["address.tw-zip-3plus3"] = upgrade
 
-    out = pd.DataFrame(index=text.index)
-    out["postal_code"] = nonempty(postal)
-    out["city"] = nonempty(city.where(city != "", g["city"]))
-    out["district"] = nonempty(area.where(area != "", g["dist"]))
-    out["state"] = None
-    out["line1"] = nonempty(line1)
-    out["line2"] = nonempty(line2)
-    out["country"] = "TW"
-    out["value"] = concat([out[c] for c in ("postal_code", "city", "district", "line1", "line2")])
-    place = out["city"].notna() | out["district"].notna() | (given != "")
-    out["parsed"] = (place | ((other == "") & (line1 != ""))).to_numpy()
-    complete = (out["city"].notna() & out["district"].notna() & (no != "")).to_numpy()
-    out["flag"] = np.where(
-        ~complete, "incomplete-address", np.where(disagree, "postal-code-mismatch", NONE)
-    )
-    out["rules"] = rules_text("address.tw-parse", rules)
-    return out
+    city_out = pick(filled(city), city, g["city"])
+    district_out = pick(filled(area), area, g["dist"])
+    value = cat(postal, city_out, district_out, line1, line2)
+    place = filled(city_out) | filled(district_out) | filled(given)
+    complete = filled(city_out) & filled(district_out) & filled(no)
+    flag = pick(complete, pick(disagree, "postal-code-mismatch", ""), "incomplete-address")
+    return {
+        "postal_code": postal,
+        "city": city_out,
+        "district": district_out,
+        "state": "",
+        "line1": line1,
+        "line2": line2,
+        "country": "TW",
+        "value": value,
+        "parsed": place | (plain & filled(line1)),
+        "flag": flag,
+        "rules": rules_text("address.tw-parse", rules),
+    }
 
 
-def _area_from_road(city: pd.Series, key: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _area_from_road(
+    city: pa.Array, area: pa.Array, key: pa.Array, need: np.ndarray
+) -> tuple[pa.Array, pa.Array]:
     """(縣市, 區) for roads that lie in one district of the 縣市 (or of all Taiwan)."""
-    in_city = twzip.unique_area_by_road(True)["area"]
-    anywhere = twzip.unique_area_by_road(False)
-    probe = pd.MultiIndex.from_arrays([city.to_numpy(), key.to_numpy()])
-    area = in_city.reindex(probe).fillna("").to_numpy()
-    blank = (city == "").to_numpy()
-    area = np.where(blank, key.map(anywhere["area"]).fillna("").to_numpy(), area)
-    city_out = np.where(blank, key.map(anywhere["city"]).fillna("").to_numpy(), city.to_numpy())
-    return city_out, area
-
-
-def map_unique(values: pd.Series, func: Callable[[str], str]) -> pd.Series:
-    """``func`` once per distinct value, mapped back (for small sets like section numbers)."""
-    table = {v: func(v) for v in values.unique()}
-    return values.map(table).astype("str")
-
-
-def _int(values: pd.Series, default: int = -1) -> np.ndarray:
-    return pd.to_numeric(values.replace("", str(default))).to_numpy(dtype=np.int64)
-
-
-def rules_text(base: str, rules: dict[str, np.ndarray]) -> np.ndarray:
-    """Per row: the rules that fired, ``+``-joined, or the base rule when none did."""
-    keys = list(rules)
-    bits = np.zeros(len(next(iter(rules.values()))), dtype=np.int64)
-    for i, name in enumerate(keys):
-        bits |= rules[name].astype(np.int64) << i
-    codes, uniques = pd.factorize(bits)
-    labels = ["+".join(n for i, n in enumerate(keys) if b >> i & 1) or base for b in uniques]
-    return np.asarray(labels, dtype=object)[codes]
+    maps = lookups()
+    mask = pa.array(need)
+    c, k = city.filter(mask), key.filter(mask)
+    blank_city = blank(c)
+    area_n = pick(blank_city, maps["road_area"](k), maps["road_area_in_city"](cat(c, "|", k)))
+    city_n = pick(blank_city, maps["road_city"](k), c)
+    return scatter(city, need, city_n), scatter(area, need, area_n)

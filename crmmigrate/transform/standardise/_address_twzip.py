@@ -20,6 +20,10 @@ from importlib.resources import files
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from crmmigrate.transform.standardise._address_text import Lookup, cat, expand, scatter
 
 SUB = 1000
 TOP = 10**9
@@ -33,6 +37,11 @@ def fold(road: pd.Series) -> pd.Series:
     return road.str.replace("臺", "台", regex=False)
 
 
+def fold_key(road: pa.Array) -> pa.Array:
+    """``fold`` for an Arrow column."""
+    return pc.replace_substring(road, "臺", "台")
+
+
 @dataclass(frozen=True)
 class TwTables:
     districts: pd.DataFrame  # city, area, zip3 (the district's usual 3-digit code)
@@ -41,6 +50,18 @@ class TwTables:
     area_city: dict[str, str]  # district name found in one city only → that city
     zip3: dict[str, tuple[str, str]]  # 3-digit code → (city, district)
     zip3_by_district: dict[str, str]  # "city|district" → 3-digit code
+    # column forms of the above for whole-column lookups
+    road_index: Lookup  # "city|area|key" → row of ``roads`` (via ``index``)
+    road_official: pa.Array  # per road row: the official spelling
+    road_zip: pa.Array  # per road row: its one code, "" when its rules decide
+    road_has_zip: np.ndarray
+    rule_start: np.ndarray  # rules of road row r: rule_start[r] .. rule_start[r + 1]
+    rule_cols: dict[str, np.ndarray]
+    rule_zip: np.ndarray
+    prefixes: Lookup  # "city|area|zip3" for every 3-digit prefix a district uses
+    lane_rule_keys: np.ndarray  # sorted road << 32 | lane << 12 | lane_sub of the lane rules
+    road_alley_rules: np.ndarray  # per road row: has rules for an alley outside any lane
+    road_floor_rules: np.ndarray  # per road row: has rules for some floors only
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +76,7 @@ def tables() -> TwTables:
     districts = (
         raw.groupby(["city", "area"])["zip3"].agg(lambda s: s.value_counts().index[0]).reset_index()
     )
+    prefixes = raw[["city", "area", "zip3"]].drop_duplicates()
     road_keys = raw[["city", "area", "road"]].drop_duplicates().reset_index(drop=True)
     road_keys["key"] = fold(road_keys["road"])
     road_keys = road_keys.drop_duplicates(["city", "area", "key"]).reset_index(drop=True)
@@ -70,7 +92,42 @@ def tables() -> TwTables:
     by_district = {
         f"{c}|{a}": z for c, a, z in districts[["city", "area", "zip3"]].itertuples(index=False)
     }
-    return TwTables(districts, road_keys, rules, area_city, zip3, by_district)
+    ordered = rules.sort_values("road_id", kind="stable")
+    start = np.searchsorted(ordered["road_id"].to_numpy(), np.arange(len(road_keys) + 1))
+    keys = road_keys["city"] + "|" + road_keys["area"] + "|" + road_keys["key"]
+    lanes = rules[rules["lane"] >= 0]
+    n_roads = len(road_keys)
+    return TwTables(
+        districts,
+        road_keys,
+        rules,
+        area_city,
+        zip3,
+        by_district,
+        road_index=Lookup(dict(zip(keys, keys, strict=True))),
+        road_official=pa.array(road_keys["road"].tolist(), type=pa.string()),
+        road_zip=pa.array(road_keys["zip"].tolist(), type=pa.string()),
+        road_has_zip=(road_keys["zip"] != "").to_numpy(),
+        rule_start=start.astype(np.int64),
+        rule_cols={c: ordered[c].to_numpy(dtype=np.int64) for c in _DEFAULTS},
+        rule_zip=ordered["zip"].to_numpy(dtype=object),
+        lane_rule_keys=np.unique(
+            (lanes["road_id"].to_numpy(dtype=np.int64) << 32)
+            | (lanes["lane"].to_numpy(dtype=np.int64) << 12)
+            | lanes["lane_sub"].to_numpy(dtype=np.int64)
+        ),
+        road_alley_rules=_per_road(rules[(rules["lane"] < 0) & (rules["alley"] >= 0)], n_roads),
+        road_floor_rules=_per_road(
+            rules[(rules["fl_lo"] > -TOP) | (rules["fl_hi"] < TOP)], n_roads
+        ),
+        prefixes=Lookup({f"{c}|{a}|{z}": z for c, a, z in prefixes.itertuples(index=False)}),
+    )
+
+
+def _per_road(rules: pd.DataFrame, n_roads: int) -> np.ndarray:
+    flags = np.zeros(n_roads, dtype=bool)
+    flags[rules["road_id"].to_numpy(dtype=np.int64)] = True
+    return flags
 
 
 @lru_cache(maxsize=2)
@@ -96,26 +153,80 @@ def lookup(addr: pd.DataFrame) -> pd.Series:
     floor (integers; -1 = absent, floor ``NO_FLOOR`` = absent).
     """
     t = tables()
-    keyed = addr[["city", "area", "key"]].merge(
-        t.roads[["city", "area", "key", "road_id", "zip"]], on=["city", "area", "key"], how="left"
-    )
-    keyed.index = addr.index
-    out = keyed["zip"].fillna("").astype("str")
-    need = keyed["road_id"].notna() & (out == "")
+    text = {c: pa.array(addr[c].astype(str).tolist(), type=pa.string()) for c in _TEXT}
+    where = t.road_index.index(cat(text["city"], "|", text["area"], "|", text["key"]))
+    nums = {c: addr[c].to_numpy(dtype=np.int64) for c in _NUMBERS}
+    codes = codes_for(np.asarray(where.fill_null(-1).to_numpy(zero_copy_only=False)), nums)
+    return pd.Series(codes.to_pylist(), index=addr.index, dtype="str")
+
+
+_TEXT = ("city", "area", "key")
+_NUMBERS = ("lane", "lane_sub", "alley", "no", "no_sub", "floor")
+
+
+def codes_for(pos: np.ndarray, nums: dict[str, np.ndarray]) -> pa.Array:
+    """3+3 codes from the rows' road positions in ``tables().roads`` (-1 = unknown road).
+
+    Roads with one code answer directly; the others are paired with their scope rules (a slice
+    of the rules table sorted by road) and decided by ``_decide``.
+    """
+    t = tables()
+    pos = pos.astype(np.int64)
+    known = pos >= 0
+    safe = np.where(known, pos, 0)
+    out = pc.if_else(known, t.road_zip.take(pa.array(safe)), "")
+    need = known & ~t.road_has_zip[safe]
     if not need.any():
         return out
-    sub = addr.loc[need].assign(road_id=keyed.loc[need, "road_id"].astype(np.int64))
-    sub["_row"] = np.arange(len(sub))
-    pair = sub.merge(t.rules, on="road_id", how="inner", suffixes=("", "_r"))
+    rows = np.flatnonzero(need)
+    road = pos[rows]
+    parts = _relevant(road, {c: nums[c][rows] for c in _NUMBERS})
+    # addresses that agree on every part the rules look at get one decision
+    first, inverse = _distinct_rows([road, *parts.values()])
+    pair_row, rule = expand(road[first], t.rule_start)
+    pair = {c: parts[c][first][pair_row] for c in _NUMBERS}
+    pair |= {f"{c}_r": t.rule_cols[c][rule] for c in ("lane", "lane_sub", "alley")}
+    pair |= {c: t.rule_cols[c][rule] for c in ("parity", "exact", "lo", "hi", "fl_lo", "fl_hi")}
     ok, definite, score = _candidates(pair)
     cand = pd.DataFrame(
-        {"_row": pair["_row"], "zip": pair["zip"], "score": score, "definite": definite}
+        {"_row": pair_row, "zip": t.rule_zip[rule], "score": score, "definite": definite}
     )[ok]
     decided = _decide(cand)
-    codes = np.full(len(sub), "", dtype=object)
+    codes = np.full(len(first), "", dtype=object)
     codes[decided.index.to_numpy(dtype=np.int64)] = decided.to_numpy()
-    out.loc[need] = codes
-    return out
+    return scatter(out, need, pa.array(codes[inverse], type=pa.string()))
+
+
+def _relevant(road: np.ndarray, n: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The address numbers with the parts that no rule of the road can look at blanked.
+
+    The door number (and alley) of an address in a lane matter only if that very lane, or an
+    alley of the road, has rules of its own: the road's other rules place it by its lane. The
+    floor matters only on roads with floor rules.
+    """
+    t = tables()
+    lane, lane_sub = n["lane"], n["lane_sub"]
+    fits = (lane >= 0) & (lane < 1 << 20) & (lane_sub >= 0) & (lane_sub < 1 << 12)
+    key = (road << 32) | (np.where(fits, lane, 0) << 12) | np.where(fits, lane_sub, 0)
+    door = (lane < 0) | (fits & np.isin(key, t.lane_rule_keys)) | t.road_alley_rules[road]
+    return {
+        "lane": lane,
+        "lane_sub": lane_sub,
+        "alley": np.where(door, n["alley"], -1),
+        "no": np.where(door, n["no"], -1),
+        "no_sub": np.where(door, n["no_sub"], 0),
+        "floor": np.where(t.road_floor_rules[road], n["floor"], NO_FLOOR),
+    }
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct combination of the columns, and each row's combination."""
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        values, uniques = pd.factorize(column)
+        code, _ = pd.factorize(code * len(uniques) + values)
+    _, first = np.unique(code, return_index=True)
+    return first, code
 
 
 def _decide(cand: pd.DataFrame) -> pd.Series:
@@ -140,11 +251,11 @@ def _decide(cand: pd.DataFrame) -> pd.Series:
     return pd.concat([chosen, alone.loc[alone["nunique"] == 1, "first"]])
 
 
-def _candidates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _candidates(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rules not definitely violated by the address, whether fully decided, and specificity."""
-    lane, lane_sub, alley = (p[c].to_numpy() for c in ("lane", "lane_sub", "alley"))
-    r_lane, r_lane_sub, r_alley = (p[c].to_numpy() for c in ("lane_r", "lane_sub_r", "alley_r"))
-    no, no_sub, floor = (p[c].to_numpy() for c in ("no", "no_sub", "floor"))
+    lane, lane_sub, alley = (p[c] for c in ("lane", "lane_sub", "alley"))
+    r_lane, r_lane_sub, r_alley = (p[c] for c in ("lane_r", "lane_sub_r", "alley_r"))
+    no, no_sub, floor = (p[c] for c in ("no", "no_sub", "floor"))
     ok = (r_lane < 0) | ((lane == r_lane) & (lane_sub == r_lane_sub))
     ok &= (r_alley < 0) | (alley == r_alley)
     # where on the road (or in the lane) the door is, and whether that is a door number
@@ -162,16 +273,16 @@ def _candidates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     is_door = np.where(r_alley >= 0, True, np.where(in_lane, alley < 0, lane < 0))
     known = pos_num >= 0
     pos = pos_num * SUB + pos_sub
-    parity = p["parity"].to_numpy()
+    parity = p["parity"]
     ok &= ~known | (parity != 1) | (pos_num % 2 == 1)
     ok &= ~known | (parity != 2) | (pos_num % 2 == 0)
-    ok &= ~known | ((p["lo"].to_numpy() <= pos) & (pos <= p["hi"].to_numpy()))
-    ok &= ~known | (p["exact"].to_numpy() != 1) | is_door
+    ok &= ~known | ((p["lo"] <= pos) & (pos <= p["hi"]))
+    ok &= ~known | (p["exact"] != 1) | is_door
     has_floor = floor != NO_FLOOR
-    fl_lo, fl_hi = p["fl_lo"].to_numpy(), p["fl_hi"].to_numpy()
+    fl_lo, fl_hi = p["fl_lo"], p["fl_hi"]
     ok &= ~has_floor | ((fl_lo <= floor) & (floor <= fl_hi))
-    exact = p["exact"].to_numpy() == 1
-    needs_pos = (parity != 0) | (p["lo"].to_numpy() > 0) | (p["hi"].to_numpy() < TOP) | exact
+    exact = p["exact"] == 1
+    needs_pos = (parity != 0) | (p["lo"] > 0) | (p["hi"] < TOP) | exact
     needs_floor = (fl_lo > -TOP) | (fl_hi < TOP)
     definite = (known | ~needs_pos) & (has_floor | ~needs_floor)
     score = 8 * exact + 4 * (r_alley >= 0) + 2 * in_lane + 1 * needs_floor

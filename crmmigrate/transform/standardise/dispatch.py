@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from crmmigrate.target_schema import CompositeDef, FieldDef, ObjectDef
 from crmmigrate.transform.changes import ChangeLog
@@ -54,7 +56,7 @@ COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
     "address": ("address:standardise", ("country",)),
 }
 CJK_ADDRESS_COUNTRIES = frozenset({"TW", "CN", "HK", "MO"})
-_CJK_CHAR = r"[\u3400-\u9fff]"
+_CJK_CHAR = "[\u3400-\u9fff]"  # real characters, not regex escapes: RE2 has no \\u
 # address components that _composite_parts folds into other parts when the schema lacks them
 _FOLDED_PARTS = frozenset({"line1", "line2", "district"})
 
@@ -308,7 +310,7 @@ def _composite_parts(comp: CompositeDef, result: Standardised) -> dict[str, pd.S
     get = lambda k: extras.get(k, _nones(index))  # noqa: E731
     street, line2, district, city = get("line1"), get("line2"), get("district"), get("city")
     country = get("country")
-    cjk = street.astype(str).str.contains(_CJK_CHAR, regex=True) & street.notna()
+    cjk = _has_cjk(street)
     if "line2" not in comp.parts:
         # Chinese addresses run on (…號8樓); English ones take a second street line, and in
         # Hong Kong the flat and building come first (Flat 8B, Kam Fung Court / 159 Kwun Tong Rd)
@@ -333,6 +335,13 @@ def _composite_parts(comp: CompositeDef, result: Standardised) -> dict[str, pd.S
     unparsed = result.status == "invalid"
     out["street"] = out["street"].where(~unparsed | out["street"].notna(), result.values)
     return out
+
+
+def _has_cjk(values: pd.Series) -> pd.Series:
+    """Whether each value contains a CJK ideograph (Arrow's regex engine; missing → False)."""
+    arr = pa.array(values.where(values.notna(), None).tolist(), type=pa.large_string())
+    hit = pc.fill_null(pc.match_substring_regex(arr, _CJK_CHAR), False)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _join(a: pd.Series, b: pd.Series, sep: str) -> pd.Series:

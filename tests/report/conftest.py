@@ -16,6 +16,7 @@ import pytest
 
 from crmmigrate.config import load_config
 from crmmigrate.pipeline.run import RunResult, run_project
+from tests.conftest import ACCOUNTS_CSV, BASE_CONFIG
 
 PLANTED = ("Zqxplanted", "zqx.planted@@example.com")
 
@@ -28,28 +29,9 @@ CONTACTS = (
     f"C004,{PLANTED[0]},Ho,{PLANTED[1]},1979-12-01,A2\n"
     ",Nokey,Person,nokey@example.com,1970-01-01,A1\n"
 )
-ACCOUNTS = "Account No,Company Name,Phone\nA1,Acme Ltd,02-2345-6789\nA2,Beta Co,\n"
-CONFIG = """\
-version: 1
-defaults: {country: TW, date_order: YMD}
-target: {url: sqlite:///crm.db}
-sources:
-  - name: erp
-    path: accounts.csv
-    object: accounts
-    key: Account No
-    fields: {name: Company Name, phone: Phone}
-  - name: legacy
-    path: contacts.csv
-    object: contacts
-    key: Contact ID
-    fields:
-      first_name: First Name
-      last_name: Last Name
-      email: E-mail
-      birthdate: DOB
-      account: {column: Company, source: erp}
-"""
+# the same two-source project as tests/conftest.py, with these contacts
+ACCOUNTS = ACCOUNTS_CSV
+CONFIG = BASE_CONFIG
 
 
 def make_tiny_project(root: Path) -> Path:

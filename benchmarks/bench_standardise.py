@@ -53,7 +53,7 @@ def main() -> None:
     runner = FrameStandardiser(frame, "contacts", obj, ctx, log, stats)
     runner.run()
     wall = time.perf_counter() - t0
-    changes = len(log.frame())
+    changes = len(log)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"rows {args.rows:,} (generated in {gen_s:.1f} s); distinct: {distinct}")

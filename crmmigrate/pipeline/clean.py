@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from crmmigrate.config import Project
 from crmmigrate.extract.backup import backup_sources
@@ -176,8 +177,8 @@ def clean_project(
         rej = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
         rej = rej.reindex(columns=REJECT_COLUMNS).rename(columns=lambda c: c.lstrip("_"))
         write_safe_csv(rej, run.sub("clean", "rejected.csv"))
-        changes = log.frame()
-        changes.to_parquet(run.sub("changes.parquet"), index=False)
+        changes = log.table()
+        pq.write_table(changes, run.sub("changes.parquet"))
         write_safe_csv(pd.concat(clusters, ignore_index=True), run.sub("dedupe", "clusters.csv"))
         timings["write"] = time.monotonic() - t0
         timings["total"] = time.monotonic() - started
@@ -197,11 +198,11 @@ def clean_project(
                 "objects": objects,
                 "fields": {k: v.to_dict() for k, v in sorted(stats.items())},
                 "references": ref_stats,
-                "changes": len(changes),
+                "changes": changes.num_rows,
             },
         )
         write_reconciliation(run, build_reconciliation(run))
-    return CleanResult(run, objects, len(changes))
+    return CleanResult(run, objects, changes.num_rows)
 
 
 def _write_frame(frame: pd.DataFrame, path: Path, write_csv: bool) -> None:

@@ -1,4 +1,10 @@
-"""The change log: one row per changed cell (record, field, before, after, rule, status)."""
+"""The change log: one row per changed cell (record, field, before, after, rule, status).
+
+Rows are kept as Arrow tables as they are recorded: a million-row run changes millions of
+cells, and holding them as Python objects (and the old values they reference) would cost
+gigabytes. ``table()`` hands back one Arrow table (what clean writes to changes.parquet);
+``frame()`` the same as pandas for small uses and tests.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 CHANGE_COLUMNS = ["record_id", "object", "field", "before", "after", "rule", "status"]
+_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("object", pa.dictionary(pa.int32(), pa.string())),
+        ("field", pa.dictionary(pa.int32(), pa.string())),
+        ("before", pa.large_string()),
+        ("after", pa.large_string()),
+        ("rule", pa.dictionary(pa.int32(), pa.string())),
+        ("status", pa.dictionary(pa.int32(), pa.string())),
+    ]
+)
 
 
 def differs(before: pd.Series, after: pd.Series) -> np.ndarray:
@@ -20,11 +38,24 @@ def differs(before: pd.Series, after: pd.Series) -> np.ndarray:
     return neq | (b_na != a_na)
 
 
+def _text(values: np.ndarray, type_: pa.DataType) -> pa.Array:
+    """Object values as Arrow text (anything that is not a string is written as its str)."""
+    cleaned = [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+               else v if isinstance(v, str) else str(v) for v in values]  # fmt: skip
+    return pa.array(cleaned, type=type_)
+
+
+def _constant(value: str, count: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(count, dtype=np.int32)), pa.array([value], type=pa.string())
+    )
+
+
 @dataclass
 class ChangeLog:
-    """Accumulates change rows column-wise and hands back one frame."""
+    """Accumulates change rows as Arrow tables and hands back one table (or frame)."""
 
-    parts: list[pd.DataFrame] = field(default_factory=list)
+    parts: list[pa.Table] = field(default_factory=list)
 
     def record(
         self,
@@ -42,28 +73,43 @@ class ChangeLog:
         if count == 0:
             return 0
 
-        def pick(col: pd.Series | str) -> np.ndarray:
+        def labels(col: pd.Series | str) -> pa.Array:
             if isinstance(col, str):
-                return np.full(count, col, dtype=object)
-            return col.to_numpy(dtype=object)[mask]
+                return _constant(col, count)
+            return _text(col.to_numpy(dtype=object)[mask], pa.string()).dictionary_encode()
 
         self.parts.append(
-            pd.DataFrame(
-                {
-                    "record_id": record_ids.to_numpy(dtype=object)[mask],
-                    "object": obj,
-                    "field": field_name,
-                    "before": before.to_numpy(dtype=object)[mask],
-                    "after": after.to_numpy(dtype=object)[mask],
-                    "rule": pick(rule),
-                    "status": pick(status),
-                }
+            pa.table(
+                [
+                    _text(record_ids.to_numpy(dtype=object)[mask], pa.string()),
+                    _constant(obj, count),
+                    _constant(field_name, count),
+                    _text(before.to_numpy(dtype=object)[mask], pa.large_string()),
+                    _text(after.to_numpy(dtype=object)[mask], pa.large_string()),
+                    labels(rule),
+                    labels(status),
+                ],
+                schema=_SCHEMA,
             )
         )
         return count
 
-    def frame(self) -> pd.DataFrame:
+    def __len__(self) -> int:
+        return sum(p.num_rows for p in self.parts)
+
+    def table(self) -> pa.Table:
+        """Every change as one Arrow table (dictionaries unified across the parts)."""
         if not self.parts:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
-        out = pd.concat(self.parts, ignore_index=True)
-        return out.astype({c: object for c in CHANGE_COLUMNS})
+            return _SCHEMA.empty_table()
+        return pa.concat_tables(self.parts).unify_dictionaries().combine_chunks()
+
+    def frame(self) -> pd.DataFrame:
+        """Every change as a pandas frame of object columns."""
+        table = self.table()
+        data = {
+            name: table.column(name).cast(pa.large_string()).to_pylist()
+            if pa.types.is_dictionary(table.column(name).type)
+            else table.column(name).to_pylist()
+            for name in CHANGE_COLUMNS
+        }
+        return pd.DataFrame(data, columns=CHANGE_COLUMNS).astype(object)

@@ -234,8 +234,11 @@ class _Loader:
         the new columns are filled (and verified) instead of the rows counting as unchanged.
         """
         tables = {str(line).split(".", 1)[0].split(":", 1)[0] for line in migrated}
+        changed = sorted(tables & set(self.metadata.tables))
+        if not changed:
+            return
         with conn.begin():
-            for name in sorted(tables & set(self.metadata.tables)):
+            for name in changed:
                 table = self.metadata.tables[name]
                 conn.execute(sa.update(table).values({CONTENT_HASH: None}))
 

@@ -84,7 +84,7 @@ def clean_project(
         t0 = time.monotonic()
         progress("backing up sources")
         all_files = [p for s in sources for p in s.files]
-        backup = backup_sources(all_files, run.sub("backup", "x").parent, project.base_dir)
+        backup = backup_sources(all_files, run.path / "backup", project.base_dir)
         timings["backup"] = time.monotonic() - t0
 
         log = ChangeLog()

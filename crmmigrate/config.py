@@ -155,6 +155,22 @@ class Source(_Strict):
         return value
 
 
+class Dedupe(_Strict):
+    """Duplicate finding: which rules, and the reviewer's decisions the run must obey."""
+
+    enabled: bool = Field(default=True, description="Find and merge duplicates across keys")
+    rules: str | None = Field(
+        default=None,
+        description="Dedupe rules file, relative to the config (default: the built-in "
+        "rules/dedupe.yaml)",
+    )
+    decisions: str | None = Field(
+        default=None,
+        description="CSV of reviewed pairs (object,left,right,decision = match|distinct), "
+        "relative to the config; a missing file means no decisions yet",
+    )
+
+
 class Config(_Strict):
     """A whole ``crmmigrate.yaml``."""
 
@@ -170,6 +186,7 @@ class Config(_Strict):
     )
     sources: list[Source] = Field(min_length=1)
     rules: list[str] = Field(default_factory=list, description="Rule files, relative to the config")
+    dedupe: Dedupe = Field(default_factory=Dedupe)
 
     @field_validator("version")
     @classmethod
@@ -249,6 +266,11 @@ def load_config(path: Path) -> Project:
     for i, rule_file in enumerate(config.rules):
         if not (path.parent / rule_file).is_file():
             raise ConfigError(f"{path}: rules[{i}]: {rule_file}: file not found; fix the path")
+    if config.dedupe.rules and not (path.parent / config.dedupe.rules).is_file():
+        raise ConfigError(
+            f"{path}: dedupe.rules: {config.dedupe.rules}: file not found; fix the path or "
+            "remove the key to use the built-in rules"
+        )
     digest = hashlib.sha256(
         json.dumps(config.model_dump(mode="json", by_alias=True), sort_keys=True).encode()
         + schema_file.read_bytes()

@@ -4203,10 +4203,16 @@ PIPELINE_TODAY = [
     "",
     "| object | read | rejected | merged | loaded | why rejected / merged |",
     "|---|---|---|---|---|---|",
-    "| accounts | 80 | 1 | 0 | 79 | blank 公司名稱 (`required-missing name`) |",
-    "| contacts | 500 | 3 | 2 | 495 | 2 blank `Contact ID` (`missing-key`); `1987-02-30` (`invalid-date birthdate`); "
-    "C00117 and C00162 exported twice (merged, the copy with more data survives) |",
-    "| leads | 150 | 2 | 0 | 148 | 2 blank `Last Name` (`required-missing last_name`) |",
+    "| accounts | 80 | 1 | 3 | 76 | blank 公司名稱 (`required-missing name`); 3 companies entered "
+    "twice under different 客戶編號 merged (臺灣/台灣 spelling, (股)公司 = 股份有限公司, one "
+    "統一編號 on two rows) |",
+    "| contacts | 500 | 3 | 18 | 479 | 2 blank `Contact ID` (`missing-key`); `1987-02-30` "
+    "(`invalid-date birthdate`); C00117 and C00162 exported twice (merged, the copy with more data "
+    "survives); 8 legacy and 3 member duplicates with different keys and 5 members who are legacy "
+    "contacts merged by the dedupe model |",
+    "| leads | 150 | 2 | 8 | 140 | 2 blank `Last Name` (`required-missing last_name`); 2 leads "
+    "entered twice merged; 6 leads that are already legacy contacts merged into the contact "
+    "(`dedupe/links.csv`) |",
     "| orders | 450 | 0 | 1 | 449 | SO-202503-0017 re-exported in April (merged, the later copy survives: 退貨) |",
     "",
     "Reported as warnings and loaded: 10 invalid e-mails (5 legacy, 3 members, 2 leads; the "
@@ -4227,8 +4233,14 @@ PIPELINE_TODAY = [
     "to the salutation, romanised `Leung Chi Wai` surname-first); company names and countries "
     "normalised; HubSpot picklists (`IN_PROGRESS`, `marketingqualifiedlead`) matched.",
     "",
-    "Not yet handled (later capabilities, planted above): the person and company duplicates "
-    "with different keys (*dedupe*); guest orders linked by phone (*fill+orders*).",
+    "Duplicates (asserted pair by pair, and that nothing else is merged): every planted pair ends "
+    "up in one cluster in `dedupe/clusters.csv`, the golden record keeps the most complete "
+    "record's values, fills its gaps from the others, moves a second phone to `other_phone` and "
+    "logs every other losing value (`merge.lost`) in `changes.parquet`; orders that named a "
+    "merged member point at the surviving contact.",
+    "",
+    "Not yet handled (a later capability, planted above): guest orders linked by phone "
+    "(*fill+orders*).",
     "",
 ]
 

@@ -95,7 +95,19 @@ def test_reconciliation_balances_per_object(demo: tuple[Path, RunResult]) -> Non
     contacts = rec["contacts"]
     assert contacts.read == legacy["data_rows"] + FILES["shop/members.csv"]["data_rows"]
     assert contacts.rejected_clean == legacy["blank_key_rows"]
-    assert contacts.merged == legacy["repeated_key_rows"]
+    members = FILES["shop/members.csv"]
+    cross = EXPECTED["cross_file"]
+    assert contacts.merged == (
+        legacy["repeated_key_rows"]
+        + legacy["duplicate_pairs_planted"]
+        + members["duplicate_pairs_planted"]
+        + cross["members_same_as_legacy_contacts"]
+    )
+    assert rec["accounts"].merged == FILES["erp/accounts.csv"]["duplicate_pairs_planted"]
+    assert rec["leads"].merged == (
+        FILES["hubspot/leads.csv"]["duplicate_pairs_planted"]
+        + cross["leads_already_legacy_contacts"]
+    )
     assert contacts.rejected_validation == legacy["dob_impossible"]
     assert rec["orders"].merged == EXPECTED["orders"]["repeated_key_rows"]
     assert rec["orders"].loaded == EXPECTED["orders"]["distinct_orders"]
@@ -271,10 +283,17 @@ def test_the_ambiguous_birthdate_is_read_day_first_and_flagged(
     )
 
 
-def _clean_row(result: RunResult, file: str, row: int) -> pd.Series:
-    for path in (result.clean.run.path / "clean").glob("*.parquet"):
-        frame = pd.read_parquet(path)
+def _clean_row(result: RunResult, file: str, row: int, key: str | None = None) -> pd.Series:
+    """The clean record read from file:row, or the golden record it was merged into."""
+    frames = [pd.read_parquet(p) for p in (result.clean.run.path / "clean").glob("*.parquet")]
+    for frame in frames:
         hit = frame[(frame["_source_file"] == file) & (frame["_source_row"] == row)]
+        if len(hit):
+            return hit.iloc[0]
+    clusters = _clusters(result)
+    cluster = clusters.loc[clusters["source_key"] == key, "cluster_id"]
+    for frame in frames:
+        hit = frame[frame["_record_id"].isin(cluster)]
         if len(hit):
             return hit.iloc[0]
     raise AssertionError(f"{file}:{row} is not in the clean data")
@@ -289,7 +308,7 @@ def test_planted_text_problems_are_fixed(demo: tuple[Path, RunResult]) -> None:
     for category in ("fullwidth", "whitespace", "all_caps"):
         for entry in _planted(category):
             (where,) = entry["rows"]
-            record = _clean_row(result, where["file"], where["row"])
+            record = _clean_row(result, where["file"], where["row"], where.get("key"))
             values = [str(v) for k, v in record.items() if not k.startswith("_") and v is not None]
             for value in values:
                 assert not pd.Series([value]).str.contains(_WIDE).any(), (category, where)
@@ -303,15 +322,61 @@ def test_planted_name_shapes_are_split(demo: tuple[Path, RunResult]) -> None:
     _, result = demo
     for entry in _planted("compound_surname"):
         (where,) = entry["rows"]
-        record = _clean_row(result, where["file"], where["row"])
+        record = _clean_row(result, where["file"], where["row"], where.get("key"))
         assert record["last_name"] == entry["value"][:2]
         assert record["first_name"] == entry["value"][2:]
     for entry in _planted("honorific"):
         (where,) = entry["rows"]
-        record = _clean_row(result, where["file"], where["row"])
+        record = _clean_row(result, where["file"], where["row"], where.get("key"))
         assert record["salutation"] in ("先生", "小姐")
         assert record["last_name"] == entry["value"][0]
     for entry in _planted("romanised_name"):
         (where,) = entry["rows"]
-        record = _clean_row(result, where["file"], where["row"])
+        record = _clean_row(result, where["file"], where["row"], where.get("key"))
         assert record["last_name"] == entry["value"].split()[0]
+
+
+def _clusters(result: RunResult) -> pd.DataFrame:
+    return pd.read_csv(result.clean.run.path / "dedupe" / "clusters.csv", dtype=str)
+
+
+def test_planted_duplicates_are_merged_and_nothing_else(demo: tuple[Path, RunResult]) -> None:
+    _, result = demo
+    clusters = _clusters(result)
+    cluster_of = {
+        (obj, key): cid
+        for obj, key, cid in zip(
+            clusters["object"], clusters["source_key"], clusters["cluster_id"], strict=True
+        )
+    }
+    file_object = {"legacy_crm/contacts.csv": "contacts", "shop/members.csv": "contacts",
+                   "erp/accounts.csv": "accounts", "hubspot/leads.csv": "leads"}  # fmt: skip
+    expected_groups = set()
+    for planted in _planted("duplicate_pair") + _planted("cross_file_duplicate"):
+        left, right = planted["rows"]
+        a = cluster_of[(file_object[left["file"]], left["key"])]
+        b = cluster_of[(file_object[right["file"]], right["key"])]
+        assert a == b, planted["problem"]
+        expected_groups.add(a)
+    repeated = set(FILES["legacy_crm/contacts.csv"]["repeated_keys"])
+    repeated |= set(EXPECTED["orders"]["repeated_keys"])
+    multi = clusters.groupby("cluster_id").filter(lambda g: len(g) > 1)
+    unexpected = multi[
+        ~multi["cluster_id"].isin(expected_groups) & ~multi["source_key"].isin(repeated)
+    ]
+    assert unexpected.empty, "no record outside the planted duplicates is merged"
+    # every record read and kept past clean appears exactly once
+    assert not clusters["record_id"].duplicated().any()
+
+
+def test_lead_already_a_contact_is_merged_into_it(demo: tuple[Path, RunResult]) -> None:
+    _, result = demo
+    links = pd.read_csv(result.clean.run.path / "dedupe" / "links.csv", dtype=str)
+    planted = _planted("cross_file_duplicate", "lead ")
+    expected = {
+        (f"hubspot_leads:{p['rows'][1]['key']}", f"legacy_contacts:{p['rows'][0]['key']}")
+        for p in planted
+    }
+    merged = links[links["status"] == "merged"]
+    assert set(zip(merged["from_id"], merged["to_id"], strict=True)) == expected
+    assert len(expected) == EXPECTED["cross_file"]["leads_already_legacy_contacts"]

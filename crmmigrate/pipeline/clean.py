@@ -21,6 +21,12 @@ from crmmigrate.runs import Run, create_run
 from crmmigrate.safecsv import write_csv as write_safe_csv
 from crmmigrate.target_schema import EXTERNAL_ID
 from crmmigrate.transform.changes import ChangeLog
+from crmmigrate.transform.dedupe.crm import (
+    dedupe_objects,
+    default_rules_path,
+    load_rules,
+    read_decisions,
+)
 from crmmigrate.transform.dedupe.merge import merge_repeated_keys
 from crmmigrate.transform.mapping import REJECT_COLUMNS, map_source
 from crmmigrate.transform.references import resolve_references
@@ -149,7 +155,7 @@ def clean_project(
         t0 = time.monotonic()
         progress("merging repeated keys")
         frames: dict[str, pd.DataFrame] = {}
-        clusters: list[pd.DataFrame] = []
+        clusters: dict[str, pd.DataFrame] = {}
         for obj_name, parts in per_object.items():
             fields = list(project.schema.objects[obj_name].fields)
             frame = pd.concat(parts, ignore_index=True)
@@ -160,10 +166,14 @@ def clean_project(
             # columns only some sources have come back from concat as NaN: the contract is None
             frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
             merged = merge_repeated_keys(frame, obj_name, [f for f in fields if f in frame], log)
-            clusters.append(merged.clusters)
+            clusters[obj_name] = merged.clusters
             objects[obj_name]["merged"] = merged.merged
             frames[obj_name] = merged.records
         ref_stats = resolve_references(frames, project)
+        dedupe_stats: dict[str, Any] = {"enabled": project.config.dedupe.enabled}
+        if project.config.dedupe.enabled:
+            progress("finding duplicates")
+            frames, dedupe_stats = _dedupe(project, run, frames, clusters, objects, log)
         for obj_name, frame in frames.items():
             fields = list(project.schema.objects[obj_name].fields)
             frame["_content_hash"] = content_hash(frame, fields)
@@ -179,7 +189,9 @@ def clean_project(
         write_safe_csv(rej, run.sub("clean", "rejected.csv"))
         changes = log.table()
         pq.write_table(changes, run.sub("changes.parquet"))
-        write_safe_csv(pd.concat(clusters, ignore_index=True), run.sub("dedupe", "clusters.csv"))
+        write_safe_csv(
+            pd.concat(list(clusters.values()), ignore_index=True), run.sub("dedupe", "clusters.csv")
+        )
         timings["write"] = time.monotonic() - t0
         timings["total"] = time.monotonic() - started
 
@@ -198,11 +210,50 @@ def clean_project(
                 "objects": objects,
                 "fields": {k: v.to_dict() for k, v in sorted(stats.items())},
                 "references": ref_stats,
+                "dedupe": dedupe_stats,
                 "changes": changes.num_rows,
             },
         )
         write_reconciliation(run, build_reconciliation(run))
     return CleanResult(run, objects, changes.num_rows)
+
+
+def _dedupe(
+    project: Project,
+    run: Run,
+    frames: dict[str, pd.DataFrame],
+    clusters: dict[str, pd.DataFrame],
+    objects: dict[str, dict[str, int]],
+    log: ChangeLog,
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Fuzzy dedupe and cross-object links; folds the results into ``clusters``/``objects``."""
+    settings = project.config.dedupe
+    rules_path = project.resolve(settings.rules) if settings.rules else None
+    rules = load_rules(rules_path, project.schema)
+    shutil.copyfile(rules_path or default_rules_path(), run.sub(RUN_CONFIG, "dedupe.yaml"))
+    decisions_path = project.resolve(settings.decisions) if settings.decisions else None
+    decisions = read_decisions(decisions_path)
+    if decisions_path is not None and decisions_path.is_file():
+        shutil.copyfile(decisions_path, run.sub(RUN_CONFIG, "dedupe_decisions.csv"))
+    outcome = dedupe_objects(frames, project.schema, rules, decisions, log)
+    for obj_name, found in outcome.clusters.items():
+        base = clusters[obj_name]
+        final = found.set_index("record_id")
+        # a record merged by repeated key follows its survivor into the survivor's cluster
+        moved = base["cluster_id"].map(final["cluster_id"])
+        base["cluster_id"] = moved.where(moved.notna(), base["cluster_id"])
+        in_final = base["record_id"].map(final["survivor"])
+        base["survivor"] = base["survivor"].astype(bool) & in_final.fillna(False).astype(bool)
+        score = base["record_id"].map(final["score"])
+        base["score"] = score.where(score.notna() & (score != ""), base["score"])
+    for obj_name, count in outcome.merged.items():
+        objects[obj_name]["merged"] += count
+    write_safe_csv(outcome.review, run.sub("dedupe", "review.csv"))
+    write_safe_csv(outcome.links, run.sub("dedupe", "links.csv"))
+    stats = dict(outcome.stats)
+    stats["enabled"] = True
+    stats["decisions"] = len(decisions)
+    return outcome.frames, stats
 
 
 def _write_frame(frame: pd.DataFrame, path: Path, write_csv: bool) -> None:

@@ -1,0 +1,269 @@
+"""Find duplicate records in one frame: block → compare → score → cluster.
+
+:func:`find_duplicates` is generic: the spec names the frame's columns, so it runs on a CRM
+object's clean records as well as on the FEBRL benchmark files. Records are first sorted by id,
+so everything after (random pairs for ``u``, tie-breaks in clustering) is independent of the
+order the rows came in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmmigrate.transform.dedupe import model as fs
+from crmmigrate.transform.dedupe.blocking import candidate_pairs
+from crmmigrate.transform.dedupe.cluster import cluster
+from crmmigrate.transform.dedupe.compare import LEVELS, Column, compare, factorise, variant_codes
+from crmmigrate.transform.dedupe.spec import ObjectSpec, parse_object_spec
+
+U_SAMPLE_PAIRS = 300_000
+DECISIONS = ("match", "distinct")
+
+
+@dataclass
+class DedupeResult:
+    """Clusters (one row per record), scored pairs worth showing, the model and the numbers."""
+
+    clusters: pd.DataFrame  # record_id, cluster_id, score
+    pairs: pd.DataFrame  # left, right, weight, probability, decision, level_<f>, weight_<f>
+    model: fs.FSModel
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _text_column(values: pd.Series) -> pd.Series:
+    """A column as pandas strings, stripped, with empty values missing."""
+    text = pd.Series(values.to_numpy(dtype=object), dtype="str").str.strip()
+    return text.where(text != "", None)
+
+
+def _email_local(values: pd.Series) -> pd.Series:
+    return values.astype("str").str.split("@").str[0]
+
+
+def _phone_tail(values: pd.Series) -> pd.Series:
+    digits = values.astype("str").str.replace(r"\D+", "", regex=True)
+    return digits.str.slice(-8).where(digits.str.len() >= 8, None)
+
+
+def _name_root(values: pd.Series) -> pd.Series:
+    try:
+        from crmmigrate.transform.dedupe.names import given_name_root
+    except ImportError:  # pragma: no cover - the names table ships with the package
+        return values.astype("str").str.lower()
+    return given_name_root(values)
+
+
+VARIANT_KEYS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "name": _name_root,
+    "email": _email_local,
+    "phone": _phone_tail,
+}
+
+
+class _Pairs:
+    """Compares any pairs of (sorted) records with the spec's comparisons."""
+
+    def __init__(self, data: pd.DataFrame, spec: ObjectSpec) -> None:
+        self.spec = spec
+        self.columns: list[Column] = []
+        self.variants: list[np.ndarray | None] = []
+        swap = spec.name_swap
+        shared = factorise(data, list(swap)) if swap else None
+        for comp in spec.comparisons:
+            if shared is not None and swap is not None and comp.field in swap:
+                member = swap.index(comp.field)
+                codes = shared.codes[:, [member]]
+                counts = np.bincount(codes[codes >= 0], minlength=len(shared.uniques))
+                column = Column(codes, shared.uniques, counts)
+            else:
+                column = factorise(data, spec.sets.get(comp.field, [comp.field]))
+            self.columns.append(column)
+            key = VARIANT_KEYS.get(comp.kind)
+            self.variants.append(variant_codes(column, key) if key else None)
+        self.swap_index = (
+            [i for i, c in enumerate(spec.comparisons) if swap and c.field in swap] if swap else []
+        )
+
+    def levels(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Level matrix (pairs × comparisons) and, per comparison, the agreeing value's code."""
+        levels = np.empty((len(left), len(self.columns)), dtype=np.int8)
+        agreed: list[np.ndarray] = []
+        swapped = self._swapped(left, right)
+        for k, (comp, column) in enumerate(zip(self.spec.comparisons, self.columns, strict=True)):
+            a = column.codes[left]
+            b = column.codes[right]
+            if swapped is not None and k in self.swap_index:
+                other = self.columns[self.swap_index[1 - self.swap_index.index(k)]]
+                b = np.where(swapped[:, None], other.codes[right], b)
+            levels[:, k], got = compare(comp.kind, column.uniques, a, b, self.variants[k])
+            agreed.append(got)
+        return levels, agreed
+
+    def _swapped(self, left: np.ndarray, right: np.ndarray) -> np.ndarray | None:
+        """Pairs whose first and last names agree only crosswise."""
+        if len(self.swap_index) != 2:
+            return None
+        first, last = (self.columns[i].codes[:, 0] for i in self.swap_index)
+        fl, ll, fr, lr = first[left], last[left], first[right], last[right]
+        present = (fl >= 0) & (ll >= 0) & (fr >= 0) & (lr >= 0)
+        return present & (fl == lr) & (ll == fr) & ~((fl == fr) & (ll == lr))
+
+
+def find_duplicates(
+    frame: pd.DataFrame,
+    spec: ObjectSpec | dict[str, Any],
+    id_column: str = "record_id",
+    decisions: pd.DataFrame | None = None,
+) -> DedupeResult:
+    """Cluster the records of ``frame`` into entities; see the module docs for the steps.
+
+    ``decisions`` (columns ``left``, ``right``, ``decision`` = match|distinct, ids from
+    ``id_column``) override the model for those pairs: a match always joins, a distinct pair
+    never ends up in one cluster.
+    """
+    spec = spec if isinstance(spec, ObjectSpec) else parse_object_spec(spec)
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    ids_in = frame[id_column].astype(str).to_numpy(dtype=object)
+    if len(set(ids_in)) != len(ids_in):
+        raise ValueError(f"dedupe: {id_column} must be unique")
+    order = np.argsort(ids_in, kind="stable")
+    ids = ids_in[order]
+    n = len(ids)
+    missing = [c for c in spec.columns() if c not in frame.columns]
+    if missing:
+        raise ValueError(f"dedupe: the frame has no column {', '.join(missing)}")
+    data = pd.DataFrame({c: _text_column(frame[c].iloc[order]) for c in spec.columns()})
+    timings["prepare"] = time.monotonic() - t0
+
+    t0 = time.monotonic()
+    left, right, rule_stats = candidate_pairs(data, spec.blocking, spec.sets, spec.max_block_size)
+    forced, unknown_ids = _decision_pairs(decisions, ids)
+    if len(forced):
+        codes = np.unique(np.concatenate([left * n + right, forced["code"].to_numpy()]))
+        left, right = codes // n, codes % n
+    timings["blocking"] = time.monotonic() - t0
+
+    t0 = time.monotonic()
+    pairs = _Pairs(data, spec)
+    levels, agreed = pairs.levels(left, right)
+    timings["compare"] = time.monotonic() - t0
+
+    t0 = time.monotonic()
+    names = [c.field for c in spec.comparisons]
+    kinds = [c.kind for c in spec.comparisons]
+    rl, rr = _random_pairs(n, U_SAMPLE_PAIRS)
+    u = fs.estimate_u(pairs.levels(rl, rr)[0], kinds)
+    total_pairs = n * (n - 1) / 2
+    model, patterns, inverse = fs.train(names, kinds, levels, u, total_pairs)
+    frequencies = [col.counts / max(col.counts.sum(), 1) for col in pairs.columns]
+
+    def weigh(lev: np.ndarray, agr: list[np.ndarray], base: np.ndarray) -> np.ndarray:
+        weight = base.astype(np.float64)
+        for k, comp in enumerate(spec.comparisons):
+            if comp.tf:
+                weight += fs.tf_adjustment(model, k, lev[:, k], agr[k], frequencies[k])
+        return weight
+
+    weight = weigh(levels, agreed, fs.pattern_table_weights(model, patterns)[inverse])
+    decided = np.full(len(left), "", dtype=object)
+    if len(forced):
+        pos = np.searchsorted(left * n + right, forced["code"].to_numpy())
+        verdict = forced["decision"].to_numpy()
+        weight[pos] = np.where(verdict == "match", np.inf, -np.inf)
+        decided[pos] = verdict
+    timings["score"] = time.monotonic() - t0
+
+    t0 = time.monotonic()
+    threshold = float(np.log2(spec.match_threshold / (1 - spec.match_threshold)))
+
+    def score_extra(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        lev, agr = pairs.levels(a, b)
+        return weigh(lev, agr, fs.pattern_weights(model, lev))
+
+    labels, split = cluster(n, left, right, weight, threshold, score_extra)
+    timings["cluster"] = time.monotonic() - t0
+
+    probability = fs.probability(weight)
+    same = labels[left] == labels[right]
+    best = np.full(n, np.nan)
+    if same.any():
+        np.fmax.at(best, left[same], probability[same])
+        np.fmax.at(best, right[same], probability[same])
+    clusters = pd.DataFrame({"record_id": ids, "cluster_id": ids[labels], "score": best})
+    keep = (probability >= spec.review_threshold) | (decided != "") | same
+    out = {
+        "left": ids[left[keep]],
+        "right": ids[right[keep]],
+        "weight": weight[keep],
+        "probability": probability[keep],
+        "decision": decided[keep],
+        "same_cluster": same[keep],
+    }
+    for k, name in enumerate(names):
+        out[f"level_{name}"] = levels[keep, k]
+        contribution = fs.comparison_weights(model, k, levels[keep, k])
+        if spec.comparisons[k].tf:
+            contribution += fs.tf_adjustment(
+                model, k, levels[keep, k], agreed[k][keep], frequencies[k]
+            )
+        out[f"weight_{name}"] = contribution
+    sizes = clusters["cluster_id"].value_counts()
+    stats = {
+        "records": n,
+        "candidate_pairs": len(left),
+        "blocking": [vars(r) for r in rule_stats],
+        "pairs_scored_above_review": int((probability >= spec.review_threshold).sum()),
+        "pairs_matched": int((weight >= threshold).sum()),
+        "clusters": len(sizes),
+        "merged_records": int(n - len(sizes)),
+        "cluster_sizes": {str(k): int(v) for k, v in sizes.value_counts().sort_index().items()},
+        "components_split": split,
+        "decisions_applied": len(forced),
+        "decisions_unknown_ids": unknown_ids,
+        "model": model.to_dict(),
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+    }
+    return DedupeResult(clusters, pd.DataFrame(out), model, stats)
+
+
+def _random_pairs(n: int, sample: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random distinct record pairs (all of them when there are fewer than ``sample``)."""
+    if n < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    if n * (n - 1) // 2 <= sample:
+        left, right = np.triu_indices(n, k=1)
+        return left.astype(np.int64), right.astype(np.int64)
+    rng = np.random.default_rng(20261123)
+    left = rng.integers(0, n, size=sample)
+    right = rng.integers(0, n, size=sample)
+    keep = left != right
+    return left[keep], right[keep]
+
+
+def _decision_pairs(decisions: pd.DataFrame | None, ids: np.ndarray) -> tuple[pd.DataFrame, int]:
+    """Decided pairs as sorted-position codes (one per pair, the last decision wins)."""
+    if decisions is None or decisions.empty:
+        return pd.DataFrame({"code": [], "decision": []}), 0
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    a = decisions["left"].astype(str).map(position)
+    b = decisions["right"].astype(str).map(position)
+    known = a.notna() & b.notna() & (a != b)
+    a, b = a[known].astype(np.int64), b[known].astype(np.int64)
+    lo = np.minimum(a.to_numpy(), b.to_numpy())
+    hi = np.maximum(a.to_numpy(), b.to_numpy())
+    out = pd.DataFrame(
+        {"code": lo * len(ids) + hi, "decision": decisions.loc[known, "decision"].to_numpy()}
+    )
+    out = out.drop_duplicates("code", keep="last").sort_values("code", ignore_index=True)
+    return out, int((~known).sum())
+
+
+__all__ = ["DECISIONS", "LEVELS", "DedupeResult", "find_duplicates"]

@@ -1,0 +1,154 @@
+"""What a dedupe run compares: blocking rules, comparisons, thresholds and survivorship.
+
+One :class:`ObjectSpec` per object (``contacts``, ``accounts``, ``leads``) lives in
+``rules/dedupe.yaml`` (``version: 1``), next to the cross-object :class:`LinkSpec` list. The
+engine itself is generic: a spec names columns of whatever frame it is given, so the same code
+dedupes a CRM object or the FEBRL benchmark files.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from crmmigrate.errors import ConfigError
+from crmmigrate.yamlio import load_yaml, pydantic_error_line
+
+Kind = Literal["exact", "identifier", "text", "name", "email", "phone", "date", "number", "company"]
+SurvivorRule = Literal[
+    "most_complete", "most_recent", "source_priority", "most_frequent", "longest"
+]
+KEY_TRANSFORMS = ("initial", "prefix3", "year", "digits", "last4", "root")
+DEDUPE_VERSION = 1
+_KEY_PART = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<transform>[a-z0-9]+))?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Comparison(_Strict):
+    """How one field (or set of columns) of two records is compared, in ordered levels."""
+
+    field: str = Field(description="column, or a name from `sets`")
+    kind: Kind = "exact"
+    tf: bool = Field(
+        default=False, description="term-frequency adjustment: a common value agreeing counts less"
+    )
+    weight_cap: float | None = Field(
+        default=None, description="upper bound on this comparison's match weight (log2)"
+    )
+
+
+class Survivorship(_Strict):
+    """Which record's value a merged cluster keeps, per field."""
+
+    default: SurvivorRule = "most_complete"
+    fields: dict[str, SurvivorRule] = Field(default_factory=dict)
+    recency_field: str | None = Field(
+        default=None, description="date field that orders records for `most_recent`"
+    )
+    source_priority: list[str] = Field(
+        default_factory=list, description="source names, most trusted first"
+    )
+
+
+class ObjectSpec(_Strict):
+    """Dedupe rules for one object."""
+
+    sets: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="names for groups of columns compared as one set (any value in common)",
+    )
+    blocking: list[list[str]] = Field(
+        min_length=1,
+        description="each rule lists key parts (`field` or `field:transform`); records sharing "
+        "every part of any rule become candidate pairs",
+    )
+    comparisons: list[Comparison] = Field(min_length=1)
+    name_swap: tuple[str, str] | None = Field(
+        default=None, description="(first, last) fields to compare crosswise when swapped"
+    )
+    match_threshold: float = Field(default=0.95, gt=0, lt=1)
+    review_threshold: float = Field(default=0.5, gt=0, lt=1)
+    max_block_size: int = Field(default=500, ge=2)
+    survivorship: Survivorship = Field(default_factory=Survivorship)
+
+    @field_validator("blocking")
+    @classmethod
+    def _key_parts(cls, rules: list[list[str]]) -> list[list[str]]:
+        for rule in rules:
+            if not rule:
+                raise ValueError("a blocking rule needs at least one key part")
+            for part in rule:
+                m = _KEY_PART.match(part)
+                if not m:
+                    raise ValueError(f"bad key part {part!r}: use `field` or `field:transform`")
+                if m["transform"] and m["transform"] not in KEY_TRANSFORMS:
+                    raise ValueError(
+                        f"unknown key transform {m['transform']!r} in {part!r}; "
+                        f"use one of {', '.join(KEY_TRANSFORMS)}"
+                    )
+        return rules
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> ObjectSpec:
+        if self.review_threshold > self.match_threshold:
+            raise ValueError("review_threshold must not exceed match_threshold")
+        return self
+
+    def columns(self) -> list[str]:
+        """Every frame column the spec reads."""
+        names: list[str] = []
+        for name in [c.field for c in self.comparisons] + [
+            part.split(":")[0] for rule in self.blocking for part in rule
+        ]:
+            names.extend(self.sets.get(name, [name]))
+        if self.name_swap:
+            names.extend(self.name_swap)
+        return list(dict.fromkeys(names))
+
+
+class LinkSpec(_Strict):
+    """Records of one object that are already records of another (a lead that is a contact)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from", description="object whose records are matched")
+    to: str = Field(description="object they are matched against")
+    keys: list[list[str]] = Field(
+        min_length=1, description="each entry lists fields that must all be equal"
+    )
+    action: Literal["merge", "report"] = "merge"
+
+
+class DedupeRules(_Strict):
+    """The whole ``rules/dedupe.yaml``."""
+
+    version: int
+    objects: dict[str, ObjectSpec] = Field(default_factory=dict)
+    links: list[LinkSpec] = Field(default_factory=list)
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: int) -> int:
+        if value != DEDUPE_VERSION:
+            raise ValueError(f"unsupported version {value}; this crmmigrate reads version 1")
+        return value
+
+
+def parse_object_spec(data: dict[str, Any]) -> ObjectSpec:
+    """An :class:`ObjectSpec` from a plain dict (what one object of rules/dedupe.yaml holds)."""
+    return ObjectSpec.model_validate(data)
+
+
+def load_dedupe_rules(path: Path) -> DedupeRules:
+    """Read and check a dedupe rules file; mistakes become one-line ConfigErrors."""
+    data = load_yaml(path)
+    try:
+        return DedupeRules.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(pydantic_error_line(path, exc, DedupeRules)) from None

@@ -63,18 +63,80 @@ class RuleStats:
     skipped_records: int
 
 
-def key_part(frame: pd.DataFrame, part: str, sets: dict[str, list[str]]) -> pd.DataFrame:
-    """Long table (row, key) of one key part; a set field gives one row per value it holds."""
-    name, _, transform = part.partition(":")
-    pieces = []
-    for column in sets.get(name, [name]):
-        values = frame[column]
+def rule_name(rule: list[str]) -> str:
+    return "+".join(rule)
+
+
+class KeyCodes:
+    """Integer codes of key parts, computed once per (field, transform) and cached.
+
+    A part gives a long table: ``rows`` (record positions) and ``codes`` (the key value's
+    code), one entry per record and value — a set field gives a record several entries.
+    Transforms run on the distinct values only.
+    """
+
+    def __init__(self, frame: pd.DataFrame, sets: dict[str, list[str]]) -> None:
+        self.frame = frame
+        self.sets = sets
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray, bool]] = {}
+        self._matrices: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+    def matrix(self, columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Codes (rows × columns, -1 = empty) over the columns' shared distinct values."""
+        if columns not in self._matrices:
+            stacked = pd.concat([self.frame[c] for c in columns], ignore_index=True)
+            flat, uniques = pd.factorize(stacked, use_na_sentinel=True)
+            codes = flat.astype(np.int64).reshape(len(columns), len(self.frame)).T
+            self._matrices[columns] = (codes, np.asarray(uniques, dtype=object))
+        return self._matrices[columns]
+
+    def part(self, part: str) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(rows, codes, single) for one key part; ``single`` = at most one entry per record."""
+        if part not in self._cache:
+            self._cache[part] = self._compute(part)
+        return self._cache[part]
+
+    def _compute(self, part: str) -> tuple[np.ndarray, np.ndarray, bool]:
+        name, _, transform = part.partition(":")
+        columns = self.sets.get(name, [name])
+        n = len(self.frame)
+        matrix, uniques = self.matrix(tuple(columns))
+        flat = matrix.T.reshape(-1)
         if transform:
-            values = TRANSFORMS[transform](values)
-        pieces.append(pd.DataFrame({"row": np.arange(len(frame)), part: values.to_numpy()}))
-    long = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
-    long = long[long[part].notna() & (long[part] != "")]
-    return long.drop_duplicates() if len(pieces) > 1 else long
+            derived = TRANSFORMS[transform](pd.Series(uniques, dtype="str"))
+            derived = derived.where(derived.notna() & (derived != ""), None)
+            remap, _ = pd.factorize(derived, use_na_sentinel=True)
+            flat = np.where(flat >= 0, remap.astype(np.int64)[np.maximum(flat, 0)], -1)
+        rows = np.tile(np.arange(n, dtype=np.int64), len(columns))
+        keep = flat >= 0
+        rows, flat = rows[keep], flat[keep]
+        if len(columns) > 1:
+            both = np.unique(rows * (int(flat.max(initial=0)) + 1) + flat)
+            width = int(flat.max(initial=0)) + 1
+            rows, flat = both // width, both % width
+        return rows, flat, len(columns) == 1
+
+
+def rule_keys(keys: KeyCodes, rule: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, group code) of one blocking rule: records agreeing on every part share a code."""
+    rows, codes, _ = keys.part(rule[0])
+    for part in rule[1:]:
+        more_rows, more_codes, single = keys.part(part)
+        if single:
+            full = np.full(len(keys.frame), -1, dtype=np.int64)
+            full[more_rows] = more_codes
+            extra = full[rows]
+            keep = extra >= 0
+            rows, codes, extra = rows[keep], codes[keep], extra[keep]
+        else:  # a set part: one entry per (entry so far, value of the set)
+            joined = pd.DataFrame({"row": rows, "a": codes}).merge(
+                pd.DataFrame({"row": more_rows, "b": more_codes}), on="row"
+            )
+            rows = joined["row"].to_numpy(np.int64)
+            codes, extra = joined["a"].to_numpy(np.int64), joined["b"].to_numpy(np.int64)
+        combined = codes * (int(extra.max(initial=0)) + 1) + extra
+        codes = np.unique(combined, return_inverse=True)[1].astype(np.int64)
+    return rows, codes
 
 
 def pairs_within_groups(
@@ -117,23 +179,25 @@ def candidate_pairs(
     rules: list[list[str]],
     sets: dict[str, list[str]],
     max_block_size: int,
-) -> tuple[np.ndarray, np.ndarray, list[RuleStats]]:
-    """Distinct candidate pairs (left < right, row positions) of all rules, and per-rule stats."""
+    keys: KeyCodes | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[RuleStats], dict[str, np.ndarray]]:
+    """Distinct candidate pairs (left < right, row positions) of all rules, per-rule stats,
+    and each rule's own pairs as sorted codes ``left * n + right``."""
     n = len(frame)
-    encoded: list[np.ndarray] = []
+    keys = keys or KeyCodes(frame, sets)
+    encoded: dict[str, np.ndarray] = {}
     stats: list[RuleStats] = []
     for rule in rules:
-        long: pd.DataFrame | None = None
-        for part in rule:
-            piece = key_part(frame, part, sets)
-            long = piece if long is None else long.merge(piece, on="row")
-        assert long is not None
-        groups = long.groupby(list(rule), sort=False, observed=True).ngroup().to_numpy()
-        left, right, skipped, skipped_rows = pairs_within_groups(
-            long["row"].to_numpy(np.int64), groups, max_block_size
-        )
-        codes = np.unique(left * n + right)
-        encoded.append(codes)
-        stats.append(RuleStats("+".join(rule), len(codes), skipped, skipped_rows))
-    codes = np.unique(np.concatenate(encoded)) if encoded else np.empty(0, dtype=np.int64)
-    return codes // n, codes % n, stats
+        rows, groups = rule_keys(keys, rule)
+        left, right, skipped, skipped_rows = pairs_within_groups(rows, groups, max_block_size)
+        codes = left * n + right
+        # a single-valued key puts a pair in one group only; a set field may repeat it
+        codes = np.unique(codes) if any(not keys.part(p)[2] for p in rule) else np.sort(codes)
+        encoded[rule_name(rule)] = codes
+        stats.append(RuleStats(rule_name(rule), len(codes), skipped, skipped_rows))
+    codes = (
+        np.unique(np.concatenate(list(encoded.values())))
+        if encoded
+        else np.empty(0, dtype=np.int64)
+    )
+    return codes // n, codes % n, stats, encoded

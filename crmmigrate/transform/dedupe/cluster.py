@@ -60,9 +60,16 @@ def cluster(
     if len(big) == 0:
         return labels, 0
 
+    # a component whose every pair is a known match needs no second look
+    same = labels[left] == labels[right]
+    matched_pairs = np.bincount(labels[left[linked & same]], minlength=n)
+    size_of = sizes[labels[big]]
+    big = big[matched_pairs[labels[big]] != size_of * (size_of - 1) // 2]
+    if len(big) == 0:
+        return labels, 0
     in_big = np.zeros(n, dtype=bool)
     in_big[big] = True
-    inside = in_big[left] & (labels[left] == labels[right])
+    inside = in_big[left] & same
     known = dict(
         zip((left[inside] * n + right[inside]).tolist(), weight[inside].tolist(), strict=True)
     )

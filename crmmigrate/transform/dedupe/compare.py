@@ -54,8 +54,13 @@ def factorise(frame: pd.DataFrame, columns: list[str]) -> Column:
     stacked = stacked.where(stacked.notna() & (stacked != ""), None)
     flat, uniques = pd.factorize(stacked, use_na_sentinel=True)
     codes = flat.astype(np.int64).reshape(len(columns), len(frame)).T
+    return column_of(codes, np.asarray(uniques, dtype=object))
+
+
+def column_of(codes: np.ndarray, uniques: np.ndarray) -> Column:
+    """A :class:`Column` from codes (rows × members) and their distinct values."""
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    return Column(codes, np.asarray(uniques, dtype=object), counts)
+    return Column(codes, uniques, counts)
 
 
 def _similarity(
@@ -151,7 +156,7 @@ def _date_levels(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
 
 def variant_codes(column: Column, key: VariantKey) -> np.ndarray:
     """Codes of a derived key per unique value (a name's root, a phone's last digits…)."""
-    derived = key(pd.Series(column.uniques, dtype=object))
+    derived = key(pd.Series(column.uniques, dtype="str"))
     derived = derived.where(derived.notna() & (derived != ""), None)
     codes, _ = pd.factorize(derived, use_na_sentinel=True)
     return codes.astype(np.int64)

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from crmmigrate.transform.dedupe import model as fs
-from crmmigrate.transform.dedupe.blocking import candidate_pairs
+from crmmigrate.transform.dedupe.blocking import KeyCodes, candidate_pairs, rule_name
 from crmmigrate.transform.dedupe.cluster import cluster
-from crmmigrate.transform.dedupe.compare import LEVELS, Column, compare, factorise, variant_codes
+from crmmigrate.transform.dedupe.compare import LEVELS, Column, column_of, compare, variant_codes
 from crmmigrate.transform.dedupe.spec import ObjectSpec, parse_object_spec
 
 U_SAMPLE_PAIRS = 300_000
@@ -38,7 +38,7 @@ class DedupeResult:
 
 def _text_column(values: pd.Series) -> pd.Series:
     """A column as pandas strings, stripped, with empty values missing."""
-    text = pd.Series(values.to_numpy(dtype=object), dtype="str").str.strip()
+    text = values.astype("str").str.strip().reset_index(drop=True)
     return text.where(text != "", None)
 
 
@@ -69,12 +69,12 @@ VARIANT_KEYS: dict[str, Callable[[pd.Series], pd.Series]] = {
 class _Pairs:
     """Compares any pairs of (sorted) records with the spec's comparisons."""
 
-    def __init__(self, data: pd.DataFrame, spec: ObjectSpec) -> None:
+    def __init__(self, keys: KeyCodes, spec: ObjectSpec) -> None:
         self.spec = spec
         self.columns: list[Column] = []
         self.variants: list[np.ndarray | None] = []
         swap = spec.name_swap
-        shared = factorise(data, list(swap)) if swap else None
+        shared = column_of(*keys.matrix(tuple(swap))) if swap else None
         for comp in spec.comparisons:
             if shared is not None and swap is not None and comp.field in swap:
                 member = swap.index(comp.field)
@@ -82,7 +82,7 @@ class _Pairs:
                 counts = np.bincount(codes[codes >= 0], minlength=len(shared.uniques))
                 column = Column(codes, shared.uniques, counts)
             else:
-                column = factorise(data, spec.sets.get(comp.field, [comp.field]))
+                column = column_of(*keys.matrix(tuple(spec.sets.get(comp.field, [comp.field]))))
             self.columns.append(column)
             key = VARIANT_KEYS.get(comp.kind)
             self.variants.append(variant_codes(column, key) if key else None)
@@ -94,25 +94,35 @@ class _Pairs:
         """Level matrix (pairs × comparisons) and, per comparison, the agreeing value's code."""
         levels = np.empty((len(left), len(self.columns)), dtype=np.int8)
         agreed: list[np.ndarray] = []
-        swapped = self._swapped(left, right)
         for k, (comp, column) in enumerate(zip(self.spec.comparisons, self.columns, strict=True)):
-            a = column.codes[left]
-            b = column.codes[right]
-            if swapped is not None and k in self.swap_index:
-                other = self.columns[self.swap_index[1 - self.swap_index.index(k)]]
-                b = np.where(swapped[:, None], other.codes[right], b)
-            levels[:, k], got = compare(comp.kind, column.uniques, a, b, self.variants[k])
+            levels[:, k], got = compare(
+                comp.kind, column.uniques, column.codes[left], column.codes[right], self.variants[k]
+            )
             agreed.append(got)
+        if len(self.swap_index) == 2 and len(left):
+            self._swap(left, right, levels, agreed)
         return levels, agreed
 
-    def _swapped(self, left: np.ndarray, right: np.ndarray) -> np.ndarray | None:
-        """Pairs whose first and last names agree only crosswise."""
-        if len(self.swap_index) != 2:
-            return None
-        first, last = (self.columns[i].codes[:, 0] for i in self.swap_index)
-        fl, ll, fr, lr = first[left], last[left], first[right], last[right]
-        present = (fl >= 0) & (ll >= 0) & (fr >= 0) & (lr >= 0)
-        return present & (fl == lr) & (ll == fr) & ~((fl == fr) & (ll == lr))
+    def _swap(
+        self, left: np.ndarray, right: np.ndarray, levels: np.ndarray, agreed: list[np.ndarray]
+    ) -> None:
+        """Where first and last names agree better crosswise, use the crosswise levels."""
+        i, j = self.swap_index
+        first, last = self.columns[i], self.columns[j]
+        kind_i, kind_j = self.spec.comparisons[i].kind, self.spec.comparisons[j].kind
+        cross_i, got_i = compare(
+            kind_i, first.uniques, first.codes[left], last.codes[right], self.variants[i]
+        )
+        cross_j, got_j = compare(
+            kind_j, last.uniques, last.codes[left], first.codes[right], self.variants[j]
+        )
+        straight = levels[:, i].astype(np.int16) + levels[:, j]
+        crossed = cross_i.astype(np.int16) + cross_j
+        better = (crossed > straight) & (cross_i >= 0) & (cross_j >= 0)
+        levels[better, i] = cross_i[better]
+        levels[better, j] = cross_j[better]
+        agreed[i] = np.where(better, got_i, agreed[i])
+        agreed[j] = np.where(better, got_j, agreed[j])
 
 
 def find_duplicates(
@@ -143,7 +153,10 @@ def find_duplicates(
     timings["prepare"] = time.monotonic() - t0
 
     t0 = time.monotonic()
-    left, right, rule_stats = candidate_pairs(data, spec.blocking, spec.sets, spec.max_block_size)
+    keys = KeyCodes(data, spec.sets)
+    left, right, rule_stats, rule_codes = candidate_pairs(
+        data, spec.blocking, spec.sets, spec.max_block_size, keys
+    )
     forced, unknown_ids = _decision_pairs(decisions, ids)
     if len(forced):
         codes = np.unique(np.concatenate([left * n + right, forced["code"].to_numpy()]))
@@ -151,7 +164,7 @@ def find_duplicates(
     timings["blocking"] = time.monotonic() - t0
 
     t0 = time.monotonic()
-    pairs = _Pairs(data, spec)
+    pairs = _Pairs(keys, spec)
     levels, agreed = pairs.levels(left, right)
     timings["compare"] = time.monotonic() - t0
 
@@ -161,17 +174,23 @@ def find_duplicates(
     rl, rr = _random_pairs(n, U_SAMPLE_PAIRS)
     u = fs.estimate_u(pairs.levels(rl, rr)[0], kinds)
     total_pairs = n * (n - 1) / 2
-    model, patterns, inverse = fs.train(names, kinds, levels, u, total_pairs)
+    sessions = _training_sessions(data, spec, left * n + right, rule_codes, keys)
+    model, patterns, inverse = fs.train(names, kinds, levels, u, total_pairs, sessions)
     frequencies = [col.counts / max(col.counts.sum(), 1) for col in pairs.columns]
+    groups = spec.evidence_groups()
+    grouped = {k for g in groups for k in g}
+    tf_comparisons = [k for k, c in enumerate(spec.comparisons) if c.tf and k not in grouped]
+
+    def tf_weights(lev: np.ndarray, agr: list[np.ndarray], k: int) -> np.ndarray:
+        return fs.tf_adjustment(model, k, lev[:, k], agr[k], frequencies[k])
 
     def weigh(lev: np.ndarray, agr: list[np.ndarray], base: np.ndarray) -> np.ndarray:
         weight = base.astype(np.float64)
-        for k, comp in enumerate(spec.comparisons):
-            if comp.tf:
-                weight += fs.tf_adjustment(model, k, lev[:, k], agr[k], frequencies[k])
+        for k in tf_comparisons:
+            weight += tf_weights(lev, agr, k)
         return weight
 
-    weight = weigh(levels, agreed, fs.pattern_table_weights(model, patterns)[inverse])
+    weight = weigh(levels, agreed, fs.pattern_table_weights(model, patterns, groups)[inverse])
     decided = np.full(len(left), "", dtype=object)
     if len(forced):
         pos = np.searchsorted(left * n + right, forced["code"].to_numpy())
@@ -185,7 +204,7 @@ def find_duplicates(
 
     def score_extra(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         lev, agr = pairs.levels(a, b)
-        return weigh(lev, agr, fs.pattern_weights(model, lev))
+        return weigh(lev, agr, fs.pattern_weights(model, lev, groups))
 
     labels, split = cluster(n, left, right, weight, threshold, score_extra)
     timings["cluster"] = time.monotonic() - t0
@@ -206,14 +225,13 @@ def find_duplicates(
         "decision": decided[keep],
         "same_cluster": same[keep],
     }
+    parts = fs.contributions(model, levels[keep], groups)
+    kept_agreed = [a[keep] for a in agreed]
+    for k in tf_comparisons:
+        parts[:, k] += tf_weights(levels[keep], kept_agreed, k)
     for k, name in enumerate(names):
         out[f"level_{name}"] = levels[keep, k]
-        contribution = fs.comparison_weights(model, k, levels[keep, k])
-        if spec.comparisons[k].tf:
-            contribution += fs.tf_adjustment(
-                model, k, levels[keep, k], agreed[k][keep], frequencies[k]
-            )
-        out[f"weight_{name}"] = contribution
+        out[f"weight_{name}"] = parts[:, k]
     sizes = clusters["cluster_id"].value_counts()
     stats = {
         "records": n,
@@ -231,6 +249,27 @@ def find_duplicates(
         "seconds": {k: round(v, 3) for k, v in timings.items()},
     }
     return DedupeResult(clusters, pd.DataFrame(out), model, stats)
+
+
+def _training_sessions(
+    data: pd.DataFrame,
+    spec: ObjectSpec,
+    codes: np.ndarray,
+    rule_codes: dict[str, np.ndarray],
+    keys: KeyCodes,
+) -> list[tuple[np.ndarray, set[int]]]:
+    """Per training rule: which candidate pairs it blocks together, and the comparisons it fixes."""
+    sessions = []
+    for rule in spec.training or spec.blocking:
+        own = rule_codes.get(rule_name(rule))
+        if own is None:
+            _, _, _, extra = candidate_pairs(data, [rule], spec.sets, spec.max_block_size, keys)
+            own = extra[rule_name(rule)]
+        mask = np.isin(codes, own, assume_unique=True)
+        blocked = {part.split(":")[0] for part in rule}
+        fixed = {k for k, c in enumerate(spec.comparisons) if c.field in blocked}
+        sessions.append((mask, fixed))
+    return sessions
 
 
 def _random_pairs(n: int, sample: int) -> tuple[np.ndarray, np.ndarray]:

@@ -129,41 +129,86 @@ def _log_likelihood(patterns: np.ndarray, probs: list[np.ndarray]) -> np.ndarray
     return total
 
 
+def _em(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    priors: list[np.ndarray],
+    free: list[bool],
+    fix_m: bool = False,
+) -> tuple[list[np.ndarray], list[np.ndarray], float, int]:
+    """EM over level patterns; comparisons not ``free`` are left out of the likelihood."""
+    share, iterations = 0.1, 0
+    c = counts.astype(np.float64)
+    used = [k for k, f in enumerate(free) if f]
+    for step in range(1, EM_ITERATIONS + 1):
+        iterations = step
+        lm = _log_likelihood(patterns[:, used], [m[k] for k in used]) + np.log(share)
+        lu = _log_likelihood(patterns[:, used], [u[k] for k in used]) + np.log(1 - share)
+        resp = 1.0 / (1.0 + np.exp(np.clip(lu - lm, -700, 700)))
+        new_share = float(np.clip((c * resp).sum() / max(c.sum(), 1.0), 1e-6, 1 - 1e-6))
+        new_m, new_u = list(m), list(u)
+        for k in used:
+            lev = patterns[:, k]
+            present = lev >= 0
+            size = len(priors[k])
+            wu = np.bincount(lev[present], weights=(c * (1 - resp))[present], minlength=size)
+            new_u[k] = (wu + PRIOR_PAIRS * u[k]) / (wu.sum() + PRIOR_PAIRS)
+            if not fix_m:
+                wm = np.bincount(lev[present], weights=(c * resp)[present], minlength=size)
+                new_m[k] = (wm + PRIOR_PAIRS * priors[k]) / (wm.sum() + PRIOR_PAIRS)
+        delta = max(
+            [abs(new_share - share)]
+            + [float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True)]
+        )
+        m, u, share = new_m, new_u, new_share
+        if delta < 1e-5:
+            break
+    return m, u, share, iterations
+
+
 def train(
     names: list[str],
     kinds: list[Kind],
     levels: np.ndarray,
     u_random: list[np.ndarray],
     total_pairs: float,
+    sessions: list[tuple[np.ndarray, set[int]]] | None = None,
 ) -> tuple[FSModel, np.ndarray, np.ndarray]:
-    """Fit m by EM over the candidate pairs' patterns; return the model, patterns, pattern index."""
+    """Fit m by EM; return the model, the distinct patterns and each pair's pattern index.
+
+    Each training session is a subset of the candidate pairs (those a training rule would
+    block together) and the comparisons that rule blocks on: those are left out of that
+    session, since the rule guarantees their agreement. A comparison's ``m`` is the mean over
+    the sessions where it was free. Choosing sessions blocked on identifying fields (name,
+    e-mail, birth date) keeps households — who share an address and a landline but not a
+    name or a birthday — from teaching the model that a different first name is normal.
+    """
     patterns, counts, inverse = _patterns(levels)
     priors = [np.asarray(M_PRIORS[kind], dtype=np.float64) for kind in kinds]
-    m = [p.copy() for p in priors]
-    u = [x.copy() for x in u_random]  # candidate non-matches agree more than random pairs do
-    share = 0.1
+    everything = [(np.ones(len(levels), dtype=bool), set[int]())]
+    estimates: list[list[np.ndarray]] = [[] for _ in kinds]
     iterations = 0
-    c = counts.astype(np.float64)
-    for step in range(1, EM_ITERATIONS + 1):
-        iterations = step
-        lm = _log_likelihood(patterns, m) + np.log(share)
-        lu = _log_likelihood(patterns, u) + np.log(1 - share)
-        resp = 1.0 / (1.0 + np.exp(np.clip(lu - lm, -700, 700)))
-        new_share = float(np.clip((c * resp).sum() / max(c.sum(), 1.0), 1e-6, 1 - 1e-6))
-        new_m, new_u = [], []
-        for k, m_prior in enumerate(priors):
-            lev = patterns[:, k]
-            present = lev >= 0
-            size = len(m_prior)
-            wm = np.bincount(lev[present], weights=(c * resp)[present], minlength=size)
-            wu = np.bincount(lev[present], weights=(c * (1 - resp))[present], minlength=size)
-            new_m.append((wm + PRIOR_PAIRS * m_prior) / (wm.sum() + PRIOR_PAIRS))
-            base = u_random[k]
-            new_u.append((wu + PRIOR_PAIRS * base) / (wu.sum() + PRIOR_PAIRS))
-        delta = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))
-        m, u, share = new_m, new_u, new_share
-        if delta < 1e-5:
-            break
+    for mask, fixed in sessions or everything:
+        if not mask.any():
+            continue
+        sub_patterns, sub_counts, _ = _patterns(levels[mask])
+        free = [k not in fixed for k in range(len(kinds))]
+        m, _, _, steps = _em(
+            sub_patterns, sub_counts, [p.copy() for p in priors], [x.copy() for x in u_random],
+            priors, free,
+        )  # fmt: skip
+        iterations += steps
+        for k in range(len(kinds)):
+            if free[k]:
+                estimates[k].append(m[k])
+    m = [np.mean(e, axis=0) if e else priors[k] for k, e in enumerate(estimates)]
+    # the share of matches among all candidates, with m fixed
+    _, _, share, steps = _em(
+        patterns, counts, m, [x.copy() for x in u_random], priors, [True] * len(kinds), fix_m=True
+    )
+    iterations += steps
     # two random records of n are the same entity with probability about (duplicates / n²);
     # capping it at 1/n keeps a small project (where EM's estimate is noise) conservative
     records = (1 + float(np.sqrt(1 + 8 * total_pairs))) / 2
@@ -172,29 +217,45 @@ def train(
     return FSModel(names, kinds, m, u_random, prior, iterations), patterns, inverse
 
 
-def pattern_weights(model: FSModel, levels: np.ndarray) -> np.ndarray:
-    """Each pair's match weight without term-frequency adjustment."""
-    patterns, _, inverse = _patterns(levels)
-    return pattern_table_weights(model, patterns)[inverse] if len(levels) else np.zeros(0)
+def contributions(
+    model: FSModel, levels: np.ndarray, groups: list[list[int]] | None = None
+) -> np.ndarray:
+    """Weight each comparison adds (pairs × comparisons; 0 for an empty side).
 
-
-def pattern_table_weights(model: FSModel, patterns: np.ndarray) -> np.ndarray:
-    """Match weight of each distinct pattern."""
-    weights = np.full(len(patterns), model.prior_weight)
+    Comparisons in one ``groups`` entry are one piece of evidence (a street and the home phone
+    both say "same household"): only the strongest agreement of the group counts, while every
+    disagreement still counts against.
+    """
+    out = np.zeros(levels.shape, dtype=np.float64)
     for k, w in enumerate(model.level_weights()):
-        lev = patterns[:, k]
+        lev = levels[:, k]
         present = lev >= 0
-        weights[present] += w[lev[present]]
-    return weights
-
-
-def comparison_weights(model: FSModel, k: int, levels: np.ndarray) -> np.ndarray:
-    """The weight comparison ``k`` adds for each level value (0 for an empty side)."""
-    w = model.level_weights()[k]
-    out = np.zeros(len(levels), dtype=np.float64)
-    present = levels >= 0
-    out[present] = w[levels[present]]
+        out[present, k] = w[lev[present]]
+    for group in groups or []:
+        part = out[:, group]
+        positive = np.where(part > 0, part, 0.0)
+        top = positive.argmax(axis=1)
+        keep = np.zeros_like(positive)
+        keep[np.arange(len(part)), top] = positive[np.arange(len(part)), top]
+        out[:, group] = np.where(part > 0, keep, part)
     return out
+
+
+def pattern_weights(
+    model: FSModel, levels: np.ndarray, groups: list[list[int]] | None = None
+) -> np.ndarray:
+    """Each pair's match weight without term-frequency adjustment."""
+    if len(levels) == 0:
+        return np.zeros(0)
+    patterns, _, inverse = _patterns(levels)
+    return pattern_table_weights(model, patterns, groups)[inverse]
+
+
+def pattern_table_weights(
+    model: FSModel, patterns: np.ndarray, groups: list[list[int]] | None = None
+) -> np.ndarray:
+    """Match weight of each distinct pattern."""
+    return model.prior_weight + contributions(model, patterns, groups).sum(axis=1)
 
 
 def tf_adjustment(

@@ -69,6 +69,16 @@ class ObjectSpec(_Strict):
         "every part of any rule become candidate pairs",
     )
     comparisons: list[Comparison] = Field(min_length=1)
+    training: list[list[str]] | None = Field(
+        default=None,
+        description="rules (as in blocking) whose pairs train m, one EM session each; the "
+        "fields a rule blocks on are left out of its session. Default: the blocking rules",
+    )
+    same_evidence: list[list[str]] = Field(
+        default_factory=list,
+        description="groups of comparisons that say the same thing (an address and the home "
+        "phone): only the strongest agreement in a group counts",
+    )
     name_swap: tuple[str, str] | None = Field(
         default=None, description="(first, last) fields to compare crosswise when swapped"
     )
@@ -77,10 +87,10 @@ class ObjectSpec(_Strict):
     max_block_size: int = Field(default=500, ge=2)
     survivorship: Survivorship = Field(default_factory=Survivorship)
 
-    @field_validator("blocking")
+    @field_validator("blocking", "training")
     @classmethod
-    def _key_parts(cls, rules: list[list[str]]) -> list[list[str]]:
-        for rule in rules:
+    def _key_parts(cls, rules: list[list[str]] | None) -> list[list[str]] | None:
+        for rule in rules or []:
             if not rule:
                 raise ValueError("a blocking rule needs at least one key part")
             for part in rule:
@@ -98,13 +108,24 @@ class ObjectSpec(_Strict):
     def _thresholds(self) -> ObjectSpec:
         if self.review_threshold > self.match_threshold:
             raise ValueError("review_threshold must not exceed match_threshold")
+        compared = {c.field for c in self.comparisons}
+        for group in self.same_evidence:
+            unknown = [f for f in group if f not in compared]
+            if unknown:
+                raise ValueError(f"same_evidence names {unknown[0]!r}, which is not compared")
         return self
+
+    def evidence_groups(self) -> list[list[int]]:
+        """``same_evidence`` as comparison indices."""
+        index = {c.field: k for k, c in enumerate(self.comparisons)}
+        return [[index[f] for f in group] for group in self.same_evidence]
 
     def columns(self) -> list[str]:
         """Every frame column the spec reads."""
         names: list[str] = []
+        rules = self.blocking + (self.training or [])
         for name in [c.field for c in self.comparisons] + [
-            part.split(":")[0] for rule in self.blocking for part in rule
+            part.split(":")[0] for rule in rules for part in rule
         ]:
             names.extend(self.sets.get(name, [name]))
         if self.name_swap:

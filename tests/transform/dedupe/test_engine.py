@@ -103,7 +103,7 @@ def test_candidate_pairs_union_of_rules_with_set_fields() -> None:
         },
         dtype="str",
     )
-    left, right, stats = candidate_pairs(
+    left, right, stats, _ = candidate_pairs(
         frame, [["email"], ["phones"]], {"phones": ["p1", "p2"]}, 50
     )
     assert set(zip(left.tolist(), right.tolist(), strict=True)) == {(0, 1), (0, 2), (2, 3)}

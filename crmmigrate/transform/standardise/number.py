@@ -61,7 +61,8 @@ def standardise_integer(series: pd.Series, *, decimal_mark: DecimalMark = "auto"
     def finish(raw: Any, amount: Amount, number: Decimal, reading: Reading) -> Outcome:
         if amount.currencies or number != number.to_integral_value():
             return invalid(raw, "not-an-integer")
-        return fixed(raw, canonical(number.quantize(Decimal(1)), amount.negative), "integer")
+        # to_integral_value, not quantize: quantize fails beyond the context's 28 digits
+        return fixed(raw, canonical(number.to_integral_value(), amount.negative), "integer")
 
     return standardise_amounts(series, decimal_mark, finish, unreadable="not-an-integer")
 

@@ -135,10 +135,15 @@ def _levels_for(
 
 def _initial_match(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One side is an initial ("J" / "J.") of the other."""
-    firsts = pd.Series(uniques, dtype="str").str.slice(0, 1).str.lower().to_numpy(dtype=object)
-    lengths = pd.Series(uniques, dtype="str").str.rstrip(".").str.len().to_numpy()
-    short = (lengths[a] == 1) | (lengths[b] == 1)
-    return short & (firsts[a] == firsts[b])
+    text = pd.Series(uniques, dtype="str")
+    short_value = (text.str.rstrip(".").str.len() == 1).to_numpy(dtype=bool)
+    short = short_value[a] | short_value[b]
+    if not short.any():
+        return short
+    firsts = text.str.slice(0, 1).str.lower().to_numpy(dtype=object)
+    out = np.zeros(len(a), dtype=bool)
+    out[short] = firsts[a[short]] == firsts[b[short]]
+    return out
 
 
 def _date_levels(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from crmmigrate.transform.dedupe.cluster import cluster
 from crmmigrate.transform.dedupe.compare import LEVELS, Column, column_of, compare, variant_codes
 from crmmigrate.transform.dedupe.spec import ObjectSpec, parse_object_spec
 
-U_SAMPLE_PAIRS = 300_000
+U_SAMPLE_PAIRS = 200_000
 DECISIONS = ("match", "distinct")
 
 
@@ -110,19 +110,31 @@ class _Pairs:
         i, j = self.swap_index
         first, last = self.columns[i], self.columns[j]
         kind_i, kind_j = self.spec.comparisons[i].kind, self.spec.comparisons[j].kind
+        top = len(LEVELS[kind_i]) - 1 + len(LEVELS[kind_j]) - 1
+        straight = levels[:, i].astype(np.int16) + levels[:, j]
+        # only pairs whose names do not already agree fully, with all four names present
+        todo = np.flatnonzero(
+            (straight < top)
+            & (first.codes[left, 0] >= 0)
+            & (last.codes[left, 0] >= 0)
+            & (first.codes[right, 0] >= 0)
+            & (last.codes[right, 0] >= 0)
+        )
+        if len(todo) == 0:
+            return
+        a, b = left[todo], right[todo]
         cross_i, got_i = compare(
-            kind_i, first.uniques, first.codes[left], last.codes[right], self.variants[i]
+            kind_i, first.uniques, first.codes[a], last.codes[b], self.variants[i]
         )
         cross_j, got_j = compare(
-            kind_j, last.uniques, last.codes[left], first.codes[right], self.variants[j]
+            kind_j, last.uniques, last.codes[a], first.codes[b], self.variants[j]
         )
-        straight = levels[:, i].astype(np.int16) + levels[:, j]
-        crossed = cross_i.astype(np.int16) + cross_j
-        better = (crossed > straight) & (cross_i >= 0) & (cross_j >= 0)
-        levels[better, i] = cross_i[better]
-        levels[better, j] = cross_j[better]
-        agreed[i] = np.where(better, got_i, agreed[i])
-        agreed[j] = np.where(better, got_j, agreed[j])
+        better = cross_i.astype(np.int16) + cross_j > straight[todo]
+        rows = todo[better]
+        levels[rows, i] = cross_i[better]
+        levels[rows, j] = cross_j[better]
+        agreed[i][rows] = got_i[better]
+        agreed[j][rows] = got_j[better]
 
 
 def find_duplicates(

@@ -4237,9 +4237,11 @@ PIPELINE_TODAY = [
     "up in one cluster in `dedupe/clusters.csv`, the golden record keeps the most complete "
     "record's values, fills its gaps from the others, moves a second phone to `other_phone` and "
     "logs every other losing value (`merge.lost`) in `changes.parquet`; orders that named a "
-    "merged member point at the surviving contact.",
+    "merged member point at the surviving contact. The 2 guest orders whose mobile is a "
+    "member's (in another format) are linked to that member (`dedupe/links.csv`, "
+    "`referenced`); the other 2 stay guest orders.",
     "",
-    "Not yet handled (a later capability, planted above): guest orders linked by phone "
+    "Not yet handled (a later capability): customer history and RFM segments from the orders "
     "(*fill+orders*).",
     "",
 ]

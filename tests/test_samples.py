@@ -380,3 +380,21 @@ def test_lead_already_a_contact_is_merged_into_it(demo: tuple[Path, RunResult]) 
     merged = links[links["status"] == "merged"]
     assert set(zip(merged["from_id"], merged["to_id"], strict=True)) == expected
     assert len(expected) == EXPECTED["cross_file"]["leads_already_legacy_contacts"]
+
+
+def test_guest_orders_are_linked_to_the_member_with_their_phone(
+    demo: tuple[Path, RunResult],
+) -> None:
+    _, result = demo
+    links = pd.read_csv(result.clean.run.path / "dedupe" / "links.csv", dtype=str)
+    referenced = links[links["status"] == "referenced"]
+    expected = {
+        (f"shop_orders:{p['rows'][0]['key']}", f"shop_members:{p['rows'][1]['key']}")
+        for p in _planted("guest_order")
+        if len(p["rows"]) == 2
+    }
+    assert len(expected) == EXPECTED["cross_file"]["guest_orders_matching_member_phone"]
+    assert set(zip(referenced["from_id"], referenced["to_id"], strict=True)) == expected
+    orders = pd.read_parquet(result.clean.run.path / "clean" / "orders.parquet")
+    linked = orders.set_index("external_id").loc[sorted(k for k, _ in expected)]
+    assert list(linked["customer"]) == [v for _, v in sorted(expected)]

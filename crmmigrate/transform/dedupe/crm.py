@@ -58,6 +58,22 @@ def load_rules(path: Path | None, schema: TargetSchema) -> DedupeRules:
         for side in (link.from_, link.to):
             if side not in schema.objects:
                 raise ConfigError(f"{rules_path}: links[{i}]: no such object {side!r}")
+        for entry in link.keys:
+            for side, names in zip((link.from_, link.to), link.sides(entry), strict=True):
+                spec = rules.objects.get(side)
+                known = set(schema.objects[side].fields) | set(spec.sets if spec else {})
+                for name in names:
+                    if name not in known:
+                        raise ConfigError(
+                            f"{rules_path}: links[{i}].keys: {side} has no field {name!r}"
+                        )
+        if link.field is not None:
+            fdef = schema.objects[link.from_].fields.get(link.field)
+            if fdef is None or fdef.type != "reference" or fdef.object != link.to:
+                raise ConfigError(
+                    f"{rules_path}: links[{i}].field: {link.field!r} is not a reference "
+                    f"from {link.from_} to {link.to}"
+                )
     return rules
 
 
@@ -290,11 +306,21 @@ def _link(
     from_sets = rules.objects[link.from_].sets if link.from_ in rules.objects else {}
     to_sets = rules.objects[link.to].sets if link.to in rules.objects else {}
     found = []
-    for fields in link.keys:
-        left = _values(source, fields, from_sets)
-        right = _values(target, fields, to_sets)
+    if link.action == "reference":
+        # only records whose reference is empty: a value that failed to resolve said something
+        status = f"_ref_{link.field}_status"
+        empty = source[str(link.field)].isna()
+        if status in source.columns:
+            empty &= source[status] == "empty"
+        source_rows = source[empty]
+    else:
+        source_rows = source
+    for entry in link.keys:
+        from_fields, to_fields = link.sides(entry)
+        left = _values(source_rows, from_fields, from_sets)
+        right = _values(target, to_fields, to_sets)
         hits = left.merge(right, on="key", suffixes=("_from", "_to"))
-        hits["matched_on"] = "+".join(fields)
+        hits["matched_on"] = "+".join(entry)
         found.append(hits[["external_id_from", "external_id_to", "matched_on"]])
     hits = pd.concat(found, ignore_index=True)
     if hits.empty:
@@ -311,11 +337,11 @@ def _link(
             "to_object": link.to,
             "to_id": grouped["to"].map(lambda ids: "; ".join(ids)).to_numpy(),
             "matched_on": grouped["matched_on"].to_numpy(),
-            "status": np.where(
-                single, "merged" if link.action == "merge" else "linked", "ambiguous"
-            ),
+            "status": np.where(single, _LINK_STATUS[link.action], "ambiguous"),
         }
     )
+    if link.action == "reference" and single.any():
+        return _set_reference(source, link, grouped[single], log), rows, None, {}
     if link.action != "merge" or not single.any():
         return source, rows, None, {}
     pairs = pd.Series(grouped.loc[single, "to"].map(lambda ids: ids[0]))
@@ -362,6 +388,27 @@ def _link(
     )  # fmt: skip
     # references to a linked lead stay as they are: they name a lead, not a contact
     return source[~merge_rows].reset_index(drop=True), rows, link_clusters, {}
+
+
+_LINK_STATUS = {"merge": "merged", "reference": "referenced", "report": "linked"}
+
+
+def _set_reference(
+    source: pd.DataFrame, link: LinkSpec, matched: pd.DataFrame, log: ChangeLog
+) -> pd.DataFrame:
+    """Fill the empty reference ``link.field`` of matched records with their match's id."""
+    field_name = str(link.field)
+    out = source.copy()
+    target_id = out["external_id"].map(matched["to"].map(lambda ids: ids[0]))
+    hit = target_id.notna().to_numpy()
+    before = out.loc[hit, field_name].copy()
+    out.loc[hit, field_name] = target_id[hit].to_numpy()
+    status = f"_ref_{field_name}_status"
+    if status in out.columns:
+        out.loc[hit, status] = "linked"
+    log.record(out.loc[hit, "_record_id"], link.from_, field_name, before,
+               out.loc[hit, field_name], "link.reference")  # fmt: skip
+    return out
 
 
 def _remap_references(

@@ -141,9 +141,27 @@ class LinkSpec(_Strict):
     from_: str = Field(alias="from", description="object whose records are matched")
     to: str = Field(description="object they are matched against")
     keys: list[list[str]] = Field(
-        min_length=1, description="each entry lists fields that must all be equal"
+        min_length=1,
+        description="each entry lists fields that must all be equal: `field` (same name on "
+        "both sides) or `from_field=to_field`",
     )
-    action: Literal["merge", "report"] = "merge"
+    action: Literal["merge", "reference", "report"] = Field(
+        default="merge",
+        description="merge: the matched record is merged into the other; reference: an empty "
+        "reference `field` is set to the matched record; report: only listed in links.csv",
+    )
+    field: str | None = Field(default=None, description="the reference field, for `reference`")
+
+    @model_validator(mode="after")
+    def _field(self) -> LinkSpec:
+        if (self.action == "reference") != (self.field is not None):
+            raise ValueError("field: is required with action: reference, and only then")
+        return self
+
+    def sides(self, entry: list[str]) -> tuple[list[str], list[str]]:
+        """The from-side and to-side field names of one ``keys`` entry."""
+        pairs = [part.partition("=") for part in entry]
+        return [a for a, _, _ in pairs], [b or a for a, _, b in pairs]
 
 
 class DedupeRules(_Strict):

@@ -60,8 +60,8 @@ def load_rules(path: Path | None, schema: TargetSchema) -> DedupeRules:
                 raise ConfigError(f"{rules_path}: links[{i}]: no such object {side!r}")
         for entry in link.keys:
             for side, names in zip((link.from_, link.to), link.sides(entry), strict=True):
-                spec = rules.objects.get(side)
-                known = set(schema.objects[side].fields) | set(spec.sets if spec else {})
+                side_spec = rules.objects.get(side)
+                known = set(schema.objects[side].fields) | set(side_spec.sets if side_spec else {})
                 for name in names:
                     if name not in known:
                         raise ConfigError(
@@ -309,10 +309,10 @@ def _link(
     if link.action == "reference":
         # only records whose reference is empty: a value that failed to resolve said something
         status = f"_ref_{link.field}_status"
-        empty = source[str(link.field)].isna()
+        blank = source[str(link.field)].isna()
         if status in source.columns:
-            empty &= source[status] == "empty"
-        source_rows = source[empty]
+            blank &= source[status] == "empty"
+        source_rows = source[blank]
     else:
         source_rows = source
     for entry in link.keys:

@@ -68,8 +68,13 @@ def _similarity(
     a: np.ndarray,
     b: np.ndarray,
     scorer: Callable[..., float],
+    cutoff: float | None = None,
 ) -> np.ndarray:
-    """Similarity (0..1) of value pairs given by codes, computed once per distinct code pair."""
+    """Similarity (0..1) of value pairs given by codes, computed once per distinct code pair.
+
+    ``cutoff`` lets rapidfuzz stop early on pairs that cannot reach it (they score 0, or
+    cutoff + 1 for a distance).
+    """
     if len(a) == 0:
         return np.zeros(0)
     size = len(uniques) + 1
@@ -77,7 +82,11 @@ def _similarity(
     distinct, inverse = np.unique(key, return_inverse=True)
     lo, hi = distinct // size, distinct % size
     scores = process.cpdist(
-        uniques[lo].tolist(), uniques[hi].tolist(), scorer=scorer, workers=-1
+        uniques[lo].tolist(),
+        uniques[hi].tolist(),
+        scorer=scorer,
+        workers=-1,
+        score_cutoff=cutoff,
     ).astype(np.float32)
     if scorer is token_set_ratio:
         scores /= 100.0
@@ -100,14 +109,14 @@ def _levels_for(
         return levels
     ta, tb = a[todo], b[todo]
     if kind in ("text", "company"):
-        jw = _similarity(uniques, ta, tb, JaroWinkler.normalized_similarity)
+        jw = _similarity(uniques, ta, tb, JaroWinkler.normalized_similarity, 0.92)
         levels[todo] = np.where(jw >= 0.92, 2, 0)
         weak = np.flatnonzero(levels[todo] == 0)
         if len(weak):
-            ts = _similarity(uniques, ta[weak], tb[weak], token_set_ratio)
+            ts = _similarity(uniques, ta[weak], tb[weak], token_set_ratio, 80)
             levels[todo[weak]] = np.where(ts >= 0.8, 1, 0)
     elif kind == "name":
-        jw = _similarity(uniques, ta, tb, JaroWinkler.normalized_similarity)
+        jw = _similarity(uniques, ta, tb, JaroWinkler.normalized_similarity, 0.8)
         lev = np.where(jw >= 0.92, 2, np.where(jw >= 0.8, 1, 0))
         if variant is not None:
             lev = np.where((variant[ta] == variant[tb]) & (variant[ta] >= 0), 3, lev)
@@ -115,7 +124,7 @@ def _levels_for(
         levels[todo] = np.where(initial & (lev == 0), 1, lev)
     elif kind == "email":
         local = variant if variant is not None else None
-        lv = _similarity(uniques, ta, tb, Levenshtein.normalized_similarity)
+        lv = _similarity(uniques, ta, tb, Levenshtein.normalized_similarity, 0.9)
         lev = np.where(lv >= 0.9, 1, 0)
         if local is not None:
             lev = np.where((local[ta] == local[tb]) & (local[ta] >= 0), 2, lev)
@@ -154,7 +163,7 @@ def _date_levels(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     day = parsed.dt.day.to_numpy(np.float64)
     days = (parsed - pd.Timestamp("1900-01-01")).dt.days.to_numpy(np.float64)
     swapped = (year[a] == year[b]) & (month[a] == day[b]) & (day[a] == month[b])
-    one_digit = _similarity(uniques, a, b, Levenshtein.distance) == 1
+    one_digit = _similarity(uniques, a, b, Levenshtein.distance, 1) == 1
     near = np.abs(days[a] - days[b]) <= 365
     return np.select([swapped, one_digit, near], [3, 2, 1], 0).astype(np.int8)
 

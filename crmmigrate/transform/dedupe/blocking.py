@@ -55,6 +55,15 @@ TRANSFORMS: dict[str, KeyTransform] = {
 }
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting: numpy 2's hash-based unique is several times slower on the
+    large, spread-out int64 pair codes used here."""
+    ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
 @dataclass(frozen=True)
 class RuleStats:
     rule: str
@@ -111,7 +120,7 @@ class KeyCodes:
         keep = flat >= 0
         rows, flat = rows[keep], flat[keep]
         if len(columns) > 1:
-            both = np.unique(rows * (int(flat.max(initial=0)) + 1) + flat)
+            both = sorted_unique(rows * (int(flat.max(initial=0)) + 1) + flat)
             width = int(flat.max(initial=0)) + 1
             rows, flat = both // width, both % width
         return rows, flat, len(columns) == 1
@@ -143,7 +152,7 @@ def pairs_within_groups(
     rows: np.ndarray, groups: np.ndarray, max_size: int
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
     """All pairs (left < right) of rows sharing a group; groups above ``max_size`` skipped."""
-    order = np.lexsort((rows, groups))
+    order = np.argsort(groups, kind="stable")  # pairs are put in (low, high) order below
     rows, groups = rows[order], groups[order]
     if len(rows) == 0:
         empty = np.empty(0, dtype=np.int64)
@@ -192,11 +201,12 @@ def candidate_pairs(
         left, right, skipped, skipped_rows = pairs_within_groups(rows, groups, max_block_size)
         codes = left * n + right
         # a single-valued key puts a pair in one group only; a set field may repeat it
-        codes = np.unique(codes) if any(not keys.part(p)[2] for p in rule) else np.sort(codes)
+        single = all(keys.part(p)[2] for p in rule)
+        codes = np.sort(codes) if single else sorted_unique(codes)
         encoded[rule_name(rule)] = codes
         stats.append(RuleStats(rule_name(rule), len(codes), skipped, skipped_rows))
     codes = (
-        np.unique(np.concatenate(list(encoded.values())))
+        sorted_unique(np.concatenate(list(encoded.values())))
         if encoded
         else np.empty(0, dtype=np.int64)
     )

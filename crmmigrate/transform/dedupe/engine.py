@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 
 from crmmigrate.transform.dedupe import model as fs
-from crmmigrate.transform.dedupe.blocking import KeyCodes, candidate_pairs, rule_name
+from crmmigrate.transform.dedupe.blocking import (
+    KeyCodes,
+    candidate_pairs,
+    rule_name,
+    sorted_unique,
+)
 from crmmigrate.transform.dedupe.cluster import cluster
 from crmmigrate.transform.dedupe.compare import LEVELS, Column, column_of, compare, variant_codes
 from crmmigrate.transform.dedupe.spec import ObjectSpec, parse_object_spec
@@ -171,7 +176,7 @@ def find_duplicates(
     )
     forced, unknown_ids = _decision_pairs(decisions, ids)
     if len(forced):
-        codes = np.unique(np.concatenate([left * n + right, forced["code"].to_numpy()]))
+        codes = sorted_unique(np.concatenate([left * n + right, forced["code"].to_numpy()]))
         left, right = codes // n, codes % n
     timings["blocking"] = time.monotonic() - t0
 

@@ -111,7 +111,7 @@ class KeyCodes:
         n = len(self.frame)
         matrix, uniques = self.matrix(tuple(columns))
         flat = matrix.T.reshape(-1)
-        if transform:
+        if transform and len(uniques):
             derived = TRANSFORMS[transform](pd.Series(uniques, dtype="str"))
             derived = derived.where(derived.notna() & (derived != ""), None)
             remap, _ = pd.factorize(derived, use_na_sentinel=True)

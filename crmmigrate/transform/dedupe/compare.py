@@ -118,6 +118,12 @@ def _levels_for(
     elif kind == "name":
         jw = _similarity(uniques, ta, tb, JaroWinkler.normalized_similarity, 0.8)
         lev = np.where(jw >= 0.92, 2, np.where(jw >= 0.8, 1, 0))
+        # Jaro–Winkler is harsh on two-character Chinese given names: one character off
+        # (佳芬 / 佳許) counts as a weak agreement, as a typo does in a longer name
+        short = np.flatnonzero(lev == 0)
+        if len(short):
+            one_off = _similarity(uniques, ta[short], tb[short], Levenshtein.distance, 1) == 1
+            lev[short[one_off]] = 1
         if variant is not None:
             lev = np.where((variant[ta] == variant[tb]) & (variant[ta] >= 0), 3, lev)
         initial = _initial_match(uniques, ta, tb)

@@ -28,18 +28,69 @@ _SCHEMA = pa.schema(
 )
 
 
-def differs(before: pd.Series, after: pd.Series) -> np.ndarray:
+_ALL_TEXT = frozenset({"string", "empty"})  # infer_dtype's answers for text-or-missing arrays
+
+
+class Cells:
+    """A column the change log reads more than once (the record ids, a composite's text).
+
+    Its objects and missing-value mask are taken once, and its Arrow text is converted once
+    and filtered for each ``record`` call instead of being converted again each time.
+    """
+
+    def __init__(self, values: pd.Series) -> None:
+        self.objects: np.ndarray = values.to_numpy(dtype=object)
+        self.index = values.index
+        self._na: np.ndarray | None = None
+        self._arrow: dict[pa.DataType, pa.Array] = {}
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def na(self) -> np.ndarray:
+        if self._na is None:
+            self._na = pd.isna(self.objects)
+        return self._na
+
+    def arrow(self, type_: pa.DataType) -> pa.Array:
+        if type_ not in self._arrow:
+            self._arrow[type_] = _text(self.objects, type_)
+        return self._arrow[type_]
+
+
+Column = pd.Series | Cells
+
+
+def _objects_and_na(values: Column) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(values, Cells):
+        return values.objects, values.na()
+    objects = values.to_numpy(dtype=object)
+    return objects, pd.isna(objects)
+
+
+def differs(before: Column, after: Column) -> np.ndarray:
     """Element-wise 'changed', treating None/NaN as equal to each other."""
-    b_na = before.isna().to_numpy()
-    a_na = after.isna().to_numpy()
+    b_obj, b_na = _objects_and_na(before)
+    a_obj, a_na = _objects_and_na(after)
+    return _differs(b_obj, b_na, a_obj, a_na)
+
+
+def _differs(
+    b_obj: np.ndarray, b_na: np.ndarray, a_obj: np.ndarray, a_na: np.ndarray
+) -> np.ndarray:
     both = ~b_na & ~a_na
-    neq = np.zeros(len(before), dtype=bool)
-    neq[both] = before.to_numpy(dtype=object)[both] != after.to_numpy(dtype=object)[both]
+    if both.all():  # the usual case: compare whole arrays (no fancy-indexed copies)
+        return np.asarray(b_obj != a_obj, dtype=bool)
+    neq = np.zeros(len(b_obj), dtype=bool)
+    neq[both] = b_obj[both] != a_obj[both]
     return neq | (b_na != a_na)
 
 
 def _text(values: np.ndarray, type_: pa.DataType) -> pa.Array:
     """Object values as Arrow text (anything that is not a string is written as its str)."""
+    if pd.api.types.infer_dtype(values, skipna=True) in _ALL_TEXT:
+        # every value is text or missing: Arrow converts them without a Python loop
+        return pa.array(values, type=type_, from_pandas=True)
     cleaned = [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
                else v if isinstance(v, str) else str(v) for v in values]  # fmt: skip
     return pa.array(cleaned, type=type_)
@@ -51,6 +102,24 @@ def _constant(value: str, count: int) -> pa.Array:
     )
 
 
+def _labels(values: np.ndarray) -> pa.Array:
+    """Few distinct values (rules, statuses) as a dictionary array (pandas' hash table)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    words = _text(np.asarray(uniques, dtype=object), pa.string())
+    if len(set(words.to_pylist())) < len(words):  # two values with the same text: let Arrow merge
+        return _text(values, pa.string()).dictionary_encode()
+    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+    return pa.DictionaryArray.from_arrays(indices, words)
+
+
+def _changed_text(
+    values: Column, objects: np.ndarray, mask: np.ndarray, type_: pa.DataType
+) -> pa.Array:
+    if isinstance(values, Cells):
+        return values.arrow(type_).filter(pa.array(mask))
+    return _text(objects[mask], type_)
+
+
 @dataclass
 class ChangeLog:
     """Accumulates change rows as Arrow tables and hands back one table (or frame)."""
@@ -59,16 +128,26 @@ class ChangeLog:
 
     def record(
         self,
-        record_ids: pd.Series,
+        record_ids: Column,
         obj: str,
         field_name: str,
-        before: pd.Series,
-        after: pd.Series,
+        before: Column,
+        after: Column,
         rule: pd.Series | str,
         status: pd.Series | str = "fixed",
+        *,
+        rows: np.ndarray | None = None,
     ) -> int:
-        """Log the cells where ``after`` differs from ``before``; return how many."""
-        mask = differs(before, after)
+        """Log the cells where ``after`` differs from ``before``; return how many.
+
+        ``record_ids`` and ``before``/``after`` may be ``Cells`` a caller reads for many calls;
+        ``rows`` (a boolean mask) limits the cells that may be logged.
+        """
+        b_obj, b_na = _objects_and_na(before)
+        a_obj, a_na = _objects_and_na(after)
+        mask = _differs(b_obj, b_na, a_obj, a_na)
+        if rows is not None:
+            mask &= rows
         count = int(mask.sum())
         if count == 0:
             return 0
@@ -76,16 +155,21 @@ class ChangeLog:
         def labels(col: pd.Series | str) -> pa.Array:
             if isinstance(col, str):
                 return _constant(col, count)
-            return _text(col.to_numpy(dtype=object)[mask], pa.string()).dictionary_encode()
+            return _labels(col.to_numpy(dtype=object)[mask])
 
+        ids = (
+            record_ids.objects
+            if isinstance(record_ids, Cells)
+            else record_ids.to_numpy(dtype=object)
+        )
         self.parts.append(
             pa.table(
                 [
-                    _text(record_ids.to_numpy(dtype=object)[mask], pa.string()),
+                    _changed_text(record_ids, ids, mask, pa.string()),
                     _constant(obj, count),
                     _constant(field_name, count),
-                    _text(before.to_numpy(dtype=object)[mask], pa.large_string()),
-                    _text(after.to_numpy(dtype=object)[mask], pa.large_string()),
+                    _changed_text(before, b_obj, mask, pa.large_string()),
+                    _changed_text(after, a_obj, mask, pa.large_string()),
                     labels(rule),
                     labels(status),
                 ],

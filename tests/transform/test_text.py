@@ -38,3 +38,31 @@ def test_rules_name_what_changed() -> None:
         None,
     ]
     assert result.status.tolist() == ["fixed", "fixed", "fixed", "ok", "empty"]
+
+
+# values the column version leaves alone without running NFKC or the whitespace patterns
+# (ASCII, CJK Unified Ideographs, single spaces) next to ones that look alike but change
+_LOOKALIKES = [
+    "臺北市中正區重慶南路一段12號3樓",
+    "臺北市中正區重慶南路一段１２號",  # full-width digits
+    "\uf900\u2f00 路",  # a compatibility ideograph and a Kangxi radical
+    "\u9fff\u4e00",
+    "Flat 8B, Kam Fung Court",
+    "Flat  8B",
+    "a\u00a0b",
+    "a\u3000b",
+    " a",
+    "a ",
+    "a\nb",
+    "a \n b",
+    "a\r\nb",
+    "e\u0301",
+]
+
+
+def test_skipped_values_agree_with_reference() -> None:
+    for multiline in (False, True):
+        result = clean_text(pd.Series(_LOOKALIKES, dtype=object), multiline=multiline)
+        for raw, out, status in zip(_LOOKALIKES, result.values, result.status, strict=True):
+            ref = clean_text_value(raw, multiline=multiline)
+            assert (out, status) == (ref.value, ref.status), raw

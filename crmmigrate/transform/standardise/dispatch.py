@@ -17,12 +17,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from crmmigrate.target_schema import CompositeDef, FieldDef, ObjectDef
-from crmmigrate.transform.changes import ChangeLog
+from crmmigrate.transform.changes import Cells, ChangeLog
 from crmmigrate.transform.standardise.base import STATUSES, Standardised
 from crmmigrate.transform.standardise.text import clean_text
 
@@ -59,6 +60,7 @@ CJK_ADDRESS_COUNTRIES = frozenset({"TW", "CN", "HK", "MO"})
 _CJK_CHAR = "[\u3400-\u9fff]"  # real characters, not regex escapes: RE2 has no \\u
 # address components that _composite_parts folds into other parts when the schema lacks them
 _FOLDED_PARTS = frozenset({"line1", "line2", "district"})
+_NONE = np.array(None, dtype=object)  # a missing value that numpy's stubs accept
 
 
 def _function(spec: str) -> Callable[..., Standardised]:
@@ -124,21 +126,28 @@ class SourceContext:
 
 
 class _Marks:
-    """Accumulates ``field:code`` markers per record, column-wise."""
+    """Accumulates ``field:code`` markers per record (None where a record has none)."""
 
     def __init__(self, index: pd.Index) -> None:
-        self.text = pd.Series("", index=index, dtype=object)
+        self.index = index
+        self.text = np.full(len(index), None, dtype=object)
 
     def add(self, fname: str, codes: pd.Series | None) -> None:
         if codes is None:
             return
-        hit = codes.notna()
-        if hit.any():
-            self.text[hit] = self.text[hit] + ";" + fname + ":" + codes[hit].astype(str)
+        values = codes.to_numpy(dtype=object)
+        rows = np.flatnonzero(~pd.isna(values))
+        if not len(rows):
+            return
+        # marks are few (invalid values, flags): building them one by one costs little
+        marks = [f"{fname}:{code!s}" for code in values[rows]]
+        before = self.text[rows]
+        self.text[rows] = _array(
+            [m if p is None else f"{p};{m}" for p, m in zip(before, marks, strict=True)]
+        )
 
     def column(self) -> pd.Series:
-        out = self.text.str.lstrip(";")
-        return out.where(out != "", None).astype(object)
+        return pd.Series(self.text.copy(), index=self.index, dtype=object)
 
 
 class FrameStandardiser:
@@ -159,11 +168,12 @@ class FrameStandardiser:
         self.ctx = ctx
         self.log = log
         self.stats = stats
-        self.ids = frame["_record_id"]
+        self.ids = Cells(frame["_record_id"])  # converted for the change log once
         self.invalid = _Marks(frame.index)
         self.flags = _Marks(frame.index)
         self.timings: dict[str, float] = {}  # seconds per field, for benchmarks and the manifest
         self.from_composite: set[str] = set()  # part fields only a composite filled
+        self._region: pd.Series | str | None = None  # region() until a country field changes
 
     # -- helpers ---------------------------------------------------------------------------
     def _count(self, key: str, result: Standardised) -> None:
@@ -178,6 +188,8 @@ class FrameStandardiser:
         before = self.frame[fname] if fname in self.frame.columns else _nones(self.frame.index)
         self.log.record(self.ids, self.obj_name, fname, before, values, rule)
         self.frame[fname] = values.astype(object)
+        if fname in self.obj.fields and self.obj.fields[fname].type == "country":
+            self._region = None
 
     def _fill_empty(self, fname: str, values: pd.Series, rule: str) -> pd.Series:
         """Put values into an empty field; return the values that found no empty slot."""
@@ -195,6 +207,11 @@ class FrameStandardiser:
 
     def region(self) -> pd.Series | str:
         """Per-row region from the object's country field when present, else the source's."""
+        if self._region is None:
+            self._region = self._find_region()
+        return self._region
+
+    def _find_region(self) -> pd.Series | str:
         for fname, fdef in self.obj.fields.items():
             if fdef.type == "country" and fname in self.frame.columns:
                 col = self.frame[fname]
@@ -284,6 +301,8 @@ class FrameStandardiser:
         for part in sorted(set(parts) - set(comp.parts) - _FOLDED_PARTS):
             # a part the schema has no field for (an English name beside a Chinese one) is kept
             self._keep_in_log(cname, parts[part], f"{comp.type}.{part}-not-stored")
+        source = Cells(raw)  # every part's change is logged from the whole text: convert it once
+        rule = result.rule.where(result.rule.notna(), f"{comp.type}.split")
         for part, target in comp.parts.items():
             values = parts.get(part)
             if values is None:
@@ -291,37 +310,58 @@ class FrameStandardiser:
             mapped = target in self.frame.columns
             if not mapped:  # the composite alone fills it, with values already cleaned
                 self.from_composite.add(target)
-            current = self.frame[target] if mapped else _nones(raw.index)
+            current = (self.frame[target].to_numpy(dtype=object) if mapped
+                       else np.full(len(raw), None, dtype=object))  # fmt: skip
+            new = values.to_numpy(dtype=object)
             # a separately mapped part wins; the composite only fills the gaps it leaves
-            taken = current.isna() & values.notna()
-            rule = result.rule.where(result.rule.notna(), f"{comp.type}.split")
-            self.log.record(self.ids[taken], self.obj_name, target, raw[taken],
-                            values[taken], rule[taken])  # fmt: skip
-            self.frame[target] = current.where(~taken, values).astype(object)
+            taken = pd.isna(current) & ~pd.isna(new)
+            self.log.record(self.ids, self.obj_name, target, source, values, rule, rows=taken)
+            self.frame[target] = pd.Series(np.where(taken, new, current), index=raw.index,
+                                           dtype=object)  # fmt: skip
         self.frame = self.frame.drop(columns=[cname])
 
 
 def _composite_parts(comp: CompositeDef, result: Standardised) -> dict[str, pd.Series]:
-    """The composite's parts from the standardiser's extras, folding parts the schema lacks."""
+    """The composite's parts from the standardiser's extras, folding parts the schema lacks.
+
+    Works on object arrays: the folds touch only the rows that have both pieces.
+    """
     extras = dict(result.extras)
     if comp.type == "person_name":
         return extras  # salutation, first, last, suffix, english_name
     index = result.values.index
-    get = lambda k: extras.get(k, _nones(index))  # noqa: E731
+    size = len(index)
+
+    def get(key: str) -> np.ndarray:
+        values = extras.get(key)
+        return (
+            np.full(size, None, dtype=object) if values is None else values.to_numpy(dtype=object)
+        )
+
     street, line2, district, city = get("line1"), get("line2"), get("district"), get("city")
     country = get("country")
     cjk = _has_cjk(street)
     if "line2" not in comp.parts:
         # Chinese addresses run on (…號8樓); English ones take a second street line, and in
         # Hong Kong the flat and building come first (Flat 8B, Kam Fung Court / 159 Kwun Tong Rd)
-        english = _join(street, line2, "\n").where(country != "HK", _join(line2, street, "\n"))
-        street = _join(street, line2, "").where(cjk, english)
+        hk = ~cjk & np.asarray(country == "HK", dtype=bool)
+        plain = ~cjk & ~hk
+        folded = street.copy()
+        folded[cjk] = _join(street[cjk], line2[cjk], "")
+        folded[hk] = _join(line2[hk], street[hk], "\n")
+        folded[plain] = _join(street[plain], line2[plain], "\n")
+        street = folded
     if "district" not in comp.parts:
-        no_city = city.isna()
-        city = city.where(~no_city, district)  # HK: the district is the best city there is
-        prefixed = _join(district.where(~no_city, None), street, "")
-        appended = _join(street, district.where(~no_city, None), ", ")
-        street = prefixed.where(cjk, appended)
+        no_city = pd.isna(city)
+        city = np.where(no_city, district, city)  # HK: the district is the best city there is
+        lead = np.where(no_city, _NONE, district)
+        folded = street.copy()
+        folded[cjk] = _join(lead[cjk], street[cjk], "")
+        folded[~cjk] = _join(street[~cjk], lead[~cjk], ", ")
+        street = folded
+    # an address that could not be parsed keeps its whole text in the street line
+    unparsed = (result.status == "invalid").to_numpy(dtype=bool) & pd.isna(street)
+    street = np.where(unparsed, result.values.to_numpy(dtype=object), street)
     out = {
         "street": street,
         "line2": line2,
@@ -331,24 +371,31 @@ def _composite_parts(comp: CompositeDef, result: Standardised) -> dict[str, pd.S
         "postal_code": get("postal_code"),
         "country": country,
     }
-    # an address that could not be parsed keeps its whole text in the street line
-    unparsed = result.status == "invalid"
-    out["street"] = out["street"].where(~unparsed | out["street"].notna(), result.values)
+    return {k: pd.Series(v, index=index, dtype=object) for k, v in out.items()}
+
+
+def _has_cjk(values: np.ndarray) -> np.ndarray:
+    """Whether each value contains a CJK ideograph (Arrow's regex engine; missing → False)."""
+    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    hit = pc.fill_null(pc.match_substring_regex(arr, _CJK_CHAR), False)
+    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _join(a: np.ndarray, b: np.ndarray, sep: str) -> np.ndarray:
+    """``a + sep + b`` where both are there, else whichever is (object arrays)."""
+    a_na, b_na = pd.isna(a), pd.isna(b)
+    out = np.where(a_na, b, a)
+    both = np.flatnonzero(~a_na & ~b_na)
+    if len(both):
+        out[both] = _array([f"{x!s}{sep}{y!s}" for x, y in zip(a[both], b[both], strict=True)])
     return out
 
 
-def _has_cjk(values: pd.Series) -> pd.Series:
-    """Whether each value contains a CJK ideograph (Arrow's regex engine; missing → False)."""
-    arr = pa.array(values.where(values.notna(), None).tolist(), type=pa.large_string())
-    hit = pc.fill_null(pc.match_substring_regex(arr, _CJK_CHAR), False)
-    return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index)
-
-
-def _join(a: pd.Series, b: pd.Series, sep: str) -> pd.Series:
-    both = a.notna() & b.notna()
-    out = a.where(a.notna(), b)
-    out[both] = a[both].astype(str) + sep + b[both].astype(str)
-    return out.astype(object)
+def _array(values: list[str]) -> np.ndarray:
+    """A list of strings as an object array (numpy would make a fixed-width one first)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _already_clean(values: pd.Series) -> Standardised:

@@ -40,6 +40,7 @@ def clean_text_value(value: str, *, multiline: bool = False) -> Outcome:
 # separators \x1c-\x1f, NEL and every Unicode space/line/paragraph separator.
 _WS = r"\t\n\v\f\r \x1c-\x1f\x85\p{Z}"
 _WS_NOT_NL = r"\t\v\f\r \x1c-\x1f\x85\p{Z}"
+_WS_NOT_SPACE = r"\t\n\v\f\r\x1c-\x1f\x85"  # with [^\PZ ], every whitespace but " "
 
 
 def _tidy(arr: pa.Array, multiline: bool) -> pa.Array:
@@ -52,25 +53,43 @@ def _tidy(arr: pa.Array, multiline: bool) -> pa.Array:
     return pc.replace_substring_regex(arr, f"^[{_WS}]+|[{_WS}]+$", "")
 
 
+# A value matching neither pattern is left as it is by NFKC / by ``_tidy``, so only the values
+# that match are worked on. ASCII and CJK Unified Ideographs are NFKC already; ``_tidy`` changes
+# nothing in a value whose only whitespace is single spaces between other characters.
+_MAY_NFKC = r"[^\x00-\x7f\x{4e00}-\x{9fff}]"
+_MAY_TIDY = f"[{_WS_NOT_SPACE}]|[^\\PZ ]|  |^[{_WS}]|[{_WS}]$"
+
+
 def clean_text(series: pd.Series, *, multiline: bool = False) -> Standardised:
     """Standardise a whole column of free text (vectorised over its distinct values)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    raw = [u if isinstance(u, str) else str(u) for u in uniques]
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    raw = np.asarray(uniques, dtype=object)
+    if pd.api.types.infer_dtype(raw, skipna=False) not in ("string", "empty"):
+        raw = _objects([u if isinstance(u, str) else str(u) for u in raw])
     texts = pa.array(raw, type=pa.large_string())
     # NFKC with Python's own Unicode tables (Arrow's may differ for the newest code points), and
-    # only where needed: ASCII text is already NFKC
-    ascii_ = pc.string_is_ascii(texts).to_numpy(zero_copy_only=False)
-    normalized = [unicodedata.normalize("NFKC", raw[i]) for i in np.flatnonzero(~ascii_)]
-    norm_list = raw.copy()
-    for i, value in zip(np.flatnonzero(~ascii_), normalized, strict=True):
-        norm_list[i] = value
-    norm = pa.array(norm_list, type=pa.large_string())
-    tidy = _tidy(norm, multiline)
-    nfkc_changed = pc.not_equal(norm, texts).to_numpy(zero_copy_only=False)
-    ws_changed = pc.not_equal(tidy, norm).to_numpy(zero_copy_only=False)
-    values = tidy.to_numpy(zero_copy_only=False).astype(object)
-    empty = values == ""
+    # only where needed
+    odd = np.flatnonzero(_matches(texts, _MAY_NFKC))
+    normalized = [unicodedata.normalize("NFKC", v) for v in raw[odd]]
+    nfkc_changed = np.zeros(len(raw), dtype=bool)
+    nfkc_changed[odd] = [n != v for n, v in zip(normalized, raw[odd], strict=True)]
+    norm = texts
+    if nfkc_changed.any():
+        new = [n for n, c in zip(normalized, nfkc_changed[odd], strict=True) if c]
+        norm = pc.replace_with_mask(texts, pa.array(nfkc_changed), pa.array(new, texts.type))
+    may_tidy = _matches(norm, _MAY_TIDY)
+    ws_changed = np.zeros(len(raw), dtype=bool)
+    tidy = norm
+    if may_tidy.any():
+        some = pa.array(may_tidy)
+        before, after = norm.filter(some), _tidy(norm.filter(some), multiline)
+        ws_changed[may_tidy] = pc.not_equal(after, before).to_numpy(zero_copy_only=False)
+        tidy = pc.replace_with_mask(norm, some, after)
     changed = nfkc_changed | ws_changed
+    # unchanged values keep their own objects; only the changed ones are made from Arrow
+    values = raw.copy()
+    values[changed] = tidy.filter(pa.array(changed)).to_numpy(zero_copy_only=False)
+    empty = values == ""
     rule = np.full(len(values), None, dtype=object)
     rule[nfkc_changed & ~ws_changed] = "text.nfkc"
     rule[ws_changed & ~nfkc_changed] = "text.whitespace"
@@ -92,3 +111,15 @@ def clean_text(series: pd.Series, *, multiline: bool = False) -> Standardised:
         rule=column(rule, None),
         reason=pd.Series(np.full(len(series), None, dtype=object), index=series.index),
     )
+
+
+def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
+    return np.asarray(
+        pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False), dtype=bool
+    )
+
+
+def _objects(values: list[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out

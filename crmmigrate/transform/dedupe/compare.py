@@ -109,9 +109,11 @@ def _levels_for(
         return levels
     ta, tb = a[todo], b[todo]
     if kind in ("text", "company"):
-        jw = _similarity(uniques, ta, tb, JaroWinkler.normalized_similarity, 0.92)
+        jw = _similarity(uniques, ta, tb, JaroWinkler.normalized_similarity, 0.7)
         levels[todo] = np.where(jw >= 0.92, 2, 0)
-        weak = np.flatnonzero(levels[todo] == 0)
+        # token-set similarity (same words, another order or an extra word) only where the
+        # characters are already close: most candidate pairs' streets have nothing in common
+        weak = np.flatnonzero((jw < 0.92) & (jw >= 0.7))
         if len(weak):
             ts = _similarity(uniques, ta[weak], tb[weak], token_set_ratio, 80)
             levels[todo[weak]] = np.where(ts >= 0.8, 1, 0)

@@ -317,11 +317,20 @@ def _dedupe(report: RunReport) -> str:
         if rows
         else '<p class="muted">No records were merged.</p>'
     )
+    widths = sorted({size for sizes in d.by_object.values() for size in sizes})
+    per_object = table(
+        ["object", *(f"clusters of {w}" for w in widths)],
+        [[esc(obj), *(num(sizes.get(w, 0)) for w in widths)] for obj, sizes in d.by_object.items()],
+        numeric=list(range(1, len(widths) + 1)),
+    )
     return (
         '<h2 id="dedupe">Duplicates merged</h2>'
         f'<p class="note">{num(d.records)} records formed {num(d.clusters)} clusters; a cluster '
-        "of more than one record is one customer found several times.</p>"
-        f'<div class="cols"><div>{chart}</div><div><h3>Largest clusters</h3>{examples}</div></div>'
+        "of more than one record is one customer found several times. Borderline pairs to "
+        "decide are in <code>dedupe/review.csv</code>.</p>"
+        + per_object
+        + f'<div class="cols"><div>{chart}</div>'
+        + f"<div><h3>Largest clusters</h3>{examples}</div></div>"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -99,12 +99,16 @@ class DedupeSummary:
     clusters: int
     sizes: dict[int, int]  # cluster size → number of clusters
     examples: tuple[Cluster, ...]
+    by_object: dict[str, dict[int, int]] = field(default_factory=dict)  # the survivor's object
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "records": self.records,
             "clusters": self.clusters,
             "sizes": {str(k): v for k, v in self.sizes.items()},
+            "sizes_by_object": {
+                obj: {str(k): v for k, v in sizes.items()} for obj, sizes in self.by_object.items()
+            },
             "examples": [asdict(c) for c in self.examples],
         }
 
@@ -258,11 +262,21 @@ def _dedupe(path: Path) -> DedupeSummary | None:
             for r in rows.itertuples(index=False)
         )
         examples.append(Cluster(str(cluster_id), str(rows["object"].iloc[0]), members))
+    # a cluster belongs to its survivor's object (a lead merged into a contact: contacts)
+    ranked = frame.assign(_kept=frame["survivor"].str.lower() != "true")
+    owner = ranked.sort_values("_kept", kind="stable").drop_duplicates("cluster_id")
+    owner_of = dict(zip(owner["cluster_id"], owner["object"], strict=True))
+    by_object: dict[str, dict[int, int]] = {}
+    for cluster_id, size in sizes.items():
+        obj = str(owner_of[str(cluster_id)])
+        counts = by_object.setdefault(obj, {})
+        counts[int(size)] = counts.get(int(size), 0) + 1
     return DedupeSummary(
         records=len(frame),
         clusters=len(sizes),
         sizes=dict(sorted(distribution.items())),
         examples=tuple(examples),
+        by_object={obj: dict(sorted(c.items())) for obj, c in sorted(by_object.items())},
     )
 
 

@@ -365,8 +365,11 @@ def test_planted_duplicates_are_merged_and_nothing_else(demo: tuple[Path, RunRes
         ~multi["cluster_id"].isin(expected_groups) & ~multi["source_key"].isin(repeated)
     ]
     assert unexpected.empty, "no record outside the planted duplicates is merged"
-    # every record read and kept past clean appears exactly once
+    # every record read and not rejected at clean appears exactly once
     assert not clusters["record_id"].duplicated().any()
+    stage = read_json(result.clean.run.manifest_path)["stages"]["clean"]["objects"]
+    per_object = clusters.groupby("object").size().to_dict()
+    assert per_object == {o: c["read"] - c["rejected"] for o, c in stage.items()}
 
 
 def test_lead_already_a_contact_is_merged_into_it(demo: tuple[Path, RunResult]) -> None:

@@ -48,7 +48,8 @@ def _text_column(values: pd.Series) -> pd.Series:
 
 
 def _email_local(values: pd.Series) -> pd.Series:
-    return values.astype("str").str.split("@").str[0]
+    # a regex replace runs in Arrow; str.split falls back to a Python loop per value
+    return values.astype("str").str.replace(r"@.*$", "", regex=True)
 
 
 def _phone_tail(values: pd.Series) -> pd.Series:

@@ -20,7 +20,7 @@ from crmmigrate.cli.common import (
     out,
     progress,
 )
-from crmmigrate.cli.render import fields_table, reconciliation_table
+from crmmigrate.cli.render import dedupe_table, fields_table, reconciliation_table
 from crmmigrate.pipeline.clean import clean_project
 from crmmigrate.report.reconciliation import build_reconciliation
 
@@ -47,6 +47,9 @@ def clean(
     elif not quiet:
         rec = build_reconciliation(result.run)
         out.print(fields_table(rec.fields))
+        duplicates = dedupe_table(result.dedupe)
+        if duplicates is not None:
+            out.print(duplicates)
         out.print(reconciliation_table(rec))
         out.print(f"{result.changes:,} cell changes logged in changes.parquet")
     if not quiet:

@@ -46,6 +46,30 @@ def reconciliation_table(rec: Reconciliation) -> Table:
     return table
 
 
+def dedupe_table(stats: dict[str, Any]) -> Table | None:
+    """Per object: candidate pairs compared, records merged, pairs left for review, links."""
+    objects = {k: v for k, v in stats.items() if isinstance(v, dict) and "candidate_pairs" in v}
+    if not objects:
+        return None
+    table = Table(title="Duplicates", title_justify="left")
+    for col in ("object", "records", "candidate pairs", "merged", "clusters", "to review"):
+        table.add_column(col, justify="left" if col == "object" else "right")
+    for name, s in objects.items():
+        table.add_row(
+            name,
+            _n(s["records"]),
+            _n(s["candidate_pairs"]),
+            _n(s["merged_records"]),
+            _n(s["clusters"]),
+            _n(s.get("review_pairs", 0)),
+        )
+    links = stats.get("links") or {}
+    if links:
+        table.caption = "links: " + ", ".join(f"{n} {k}" for k, n in links.items())
+    table.caption = (table.caption or "") + "  review: dedupe/review.csv"
+    return table
+
+
 def validation_table(result: ValidationResult, limit: int = 30) -> Table:
     """Per object and check with findings: count, % of rows, threshold, sample file:row."""
     table = Table(title="Validation findings", title_justify="left")

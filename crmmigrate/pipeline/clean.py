@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ class CleanResult:
     run: Run
     objects: dict[str, dict[str, int]]
     changes: int
+    dedupe: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +49,7 @@ class CleanResult:
             "run_dir": str(self.run.path),
             "objects": self.objects,
             "changes": self.changes,
+            "dedupe": self.dedupe,
         }
 
 
@@ -215,7 +217,7 @@ def clean_project(
             },
         )
         write_reconciliation(run, build_reconciliation(run))
-    return CleanResult(run, objects, changes.num_rows)
+    return CleanResult(run, objects, changes.num_rows, dedupe_stats)
 
 
 def _dedupe(

@@ -20,9 +20,8 @@ from crmmigrate.cli.common import (
     runs_dir_for,
 )
 from crmmigrate.cli.render import load_table, reconciliation_table
-from crmmigrate.errors import ExitCode, UsageError
+from crmmigrate.errors import ExitCode
 from crmmigrate.load.loader import LoadMode
-from crmmigrate.load.schema_diff import SchemaMismatchError
 from crmmigrate.pipeline.load import bundle_run, bundle_target, load_run
 from crmmigrate.runs import find_run
 
@@ -45,6 +44,14 @@ DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Do everything inside a transaction that is rolled back.")
 ]
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")]
+MigrateSchemaOpt = Annotated[
+    bool,
+    typer.Option(
+        "--migrate-schema",
+        help="Add missing columns, keys and indexes to an existing target (never drops or "
+        "changes a type).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -63,14 +70,7 @@ def load(
         typer.Option("--force", help="Load a run that was not validated or failed validation."),
     ] = False,
     batch_size: BatchOpt = 1000,
-    migrate_schema: Annotated[
-        bool,
-        typer.Option(
-            "--migrate-schema",
-            help="Add missing columns, keys and indexes to an existing target (never drops or "
-            "changes a type).",
-        ),
-    ] = False,
+    migrate_schema: MigrateSchemaOpt = False,
     blank_as_na: Annotated[
         bool,
         typer.Option("--blank-as-na", help="salesforce-csv bundles: write #N/A in empty fields."),
@@ -100,16 +100,8 @@ def load(
                 out.print(f"{f.object}: {f.rows:,} rows → {f.path}", markup=False)
             out.print(f"mapping: {written.mapping}", markup=False)
         return
-    try:
-        result = load_run(target_run, target=target, mode=mode, dry_run=dry_run, force=force,
-                          batch_size=batch_size, migrate_schema=migrate_schema)  # fmt: skip
-    except SchemaMismatchError as mismatch:
-        report = target_run.path / "load" / "schema_diff.txt"
-        report.parent.mkdir(exist_ok=True)
-        report.write_text(mismatch.report(), encoding="utf-8")
-        raise UsageError(
-            f"{mismatch.message}; every difference is listed in {report}", hint=mismatch.hint
-        ) from None
+    result = load_run(target_run, target=target, mode=mode, dry_run=dry_run, force=force,
+                      batch_size=batch_size, migrate_schema=migrate_schema)  # fmt: skip
     payload = result.to_dict()
     if json_out:
         emit_json(payload)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from crmmigrate.cli.common import (
@@ -19,7 +21,7 @@ from crmmigrate.cli.common import (
     out,
     progress,
 )
-from crmmigrate.cli.load import DryRunOpt, ModeOpt, TargetOpt
+from crmmigrate.cli.load import DryRunOpt, MigrateSchemaOpt, ModeOpt, TargetOpt
 from crmmigrate.cli.render import load_table, reconciliation_table, validation_table
 from crmmigrate.pipeline.run import run_project
 from crmmigrate.report.reconciliation import build_reconciliation
@@ -37,6 +39,13 @@ def run(
     target: TargetOpt = None,
     mode: ModeOpt = "upsert",
     dry_run: DryRunOpt = False,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            "--batch-size", min=1, help="Rows per load transaction; default: the config's."
+        ),
+    ] = None,
+    migrate_schema: MigrateSchemaOpt = False,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -51,6 +60,8 @@ def run(
             target=target,
             mode=mode,
             dry_run=dry_run,
+            batch_size=batch_size,
+            migrate_schema=migrate_schema,
             progress=step,
         )
     if json_out:

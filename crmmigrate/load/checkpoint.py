@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,10 +23,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from crmmigrate.load.batch import Action, BatchResult, BatchRow
-from crmmigrate.load.copy import bulk_insert
+from crmmigrate.load.batch import Action, Batch, BatchResult
+from crmmigrate.load.copy import insert_columns
+from crmmigrate.load.schema import CONTENT_HASH
 from crmmigrate.runs import write_json_atomic
-from crmmigrate.target_schema import EXTERNAL_ID_MAX_LENGTH
+from crmmigrate.target_schema import EXTERNAL_ID, EXTERNAL_ID_MAX_LENGTH
 
 JOURNAL = "_crmmigrate_loads"
 CHECKPOINT_FILE = "checkpoint.json"
@@ -51,6 +52,9 @@ journal_table = sa.Table(
     sa.Column("target_id", sa.Integer, nullable=True),
     sa.Column("content_hash", sa.String(64), nullable=True),
     sa.Column("before_image", sa.Text().with_variant(mysql.LONGTEXT(), *_MYSQL), nullable=True),
+    # Hash of the whole row as the load left it (see batch.target_row_hashes); NULL in journals
+    # written before it existed.
+    sa.Column("row_hash", sa.String(32), nullable=True),
     sa.Index("ix__crmmigrate_loads_load_object", "load_id", "object"),
     sqlite_autoincrement=True,
     mysql_engine="InnoDB",
@@ -66,6 +70,7 @@ JOURNAL_COLUMNS = (
     "target_id",
     "content_hash",
     "before_image",
+    "row_hash",
 )
 
 
@@ -79,6 +84,7 @@ class JournalEntry:
     target_id: int | None
     content_hash: str | None
     before_image: dict[str, Any] | None
+    row_hash: str | None  # None: journaled by a version that did not hash rows
     first_action: Action  # what the load did to the record first (inserted wins over updated)
 
 
@@ -93,8 +99,17 @@ class BatchProgress:
 
 
 def ensure_journal(conn: sa.Connection) -> None:
-    """Create the journal table if the target lacks it (commits)."""
+    """Create the journal table if the target lacks it, or add what it lacks (commits)."""
     journal_table.create(conn, checkfirst=True)
+    have = {c["name"] for c in sa.inspect(conn).get_columns(JOURNAL)}
+    preparer = conn.dialect.identifier_preparer
+    for column in journal_table.columns:
+        if column.name not in have:  # a journal from an earlier crmmigrate version
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(
+                f"ALTER TABLE {preparer.format_table(journal_table)}"
+                f" ADD COLUMN {preparer.quote(column.name)} {kind}"
+            )
     conn.commit()
 
 
@@ -120,32 +135,39 @@ def record_batch(
     load_id: str,
     obj: str,
     batch: int,
-    rows: Sequence[BatchRow],
+    rows: Batch,
     result: BatchResult,
 ) -> None:
     """Journal what a batch inserted or updated, inside the batch's transaction."""
-    entries = []
-    written_by_position = result.written
-    before_images = result.before
-    for row in rows:
-        written = written_by_position.get(row.position)
-        if written is None or written[0] == "unchanged":
-            continue
-        before = before_images.get(row.position)
-        entries.append(
-            {
-                "load_id": load_id,
-                "object": obj,
-                "batch": batch,
-                "external_id": row.external_id,
-                "action": written[0],
-                "target_id": written[1],
-                "content_hash": row.content_hash,
-                "before_image": image_json(before) if before is not None else None,
-            }
-        )
-    if entries:
-        bulk_insert(conn, journal_table, entries, JOURNAL_COLUMNS)  # COPY on PostgreSQL
+    written = result.written
+    at = [
+        i
+        for i, position in enumerate(rows.positions)
+        if (done := written.get(position)) is not None and done[0] != "unchanged"
+    ]
+    if not at:
+        return
+    positions = [rows.positions[i] for i in at]
+    before = result.before
+    count = len(at)
+    entries: dict[str, list[Any]] = {
+        "load_id": [load_id] * count,
+        "object": [obj] * count,
+        "batch": [batch] * count,
+        "external_id": [rows.external_ids[i] for i in at],
+        "action": [written[p][0] for p in positions],
+        "target_id": [written[p][1] for p in positions],
+        "content_hash": [rows.hashes[i] for i in at],
+        "before_image": [image_json(before[p]) if p in before else None for p in positions],
+        "row_hash": [result.row_hashes.get(p) for p in positions],
+    }
+    # The batch has the COPY text of its external ids and content hashes already.
+    texts = {
+        column: [rows.texts[source][i] for i in at]
+        for column, source in (("external_id", EXTERNAL_ID), ("content_hash", CONTENT_HASH))
+        if source in rows.texts
+    }
+    insert_columns(conn, journal_table, entries, texts)  # COPY on PostgreSQL
 
 
 def read_journal(
@@ -155,7 +177,9 @@ def read_journal(
     if not has_journal(conn):
         return {}
     t = journal_table
-    query = sa.select(t).where(t.c.load_id == load_id).order_by(t.c.seq)
+    have = {c["name"] for c in sa.inspect(conn).get_columns(JOURNAL)}
+    columns = [c for c in t.columns if c.name in have]  # an earlier version's journal: fewer
+    query = sa.select(*columns).where(t.c.load_id == load_id).order_by(t.c.seq)
     if objects is not None:
         query = query.where(t.c.object.in_(list(objects)))
     entries: dict[tuple[str, str], JournalEntry] = {}
@@ -171,6 +195,7 @@ def read_journal(
             content_hash=row["content_hash"],
             # The image to restore is the one before the load first touched the record.
             before_image=earlier.before_image if earlier else before,
+            row_hash=row.get("row_hash"),
             first_action=earlier.first_action if earlier else row["action"],
         )
     return entries

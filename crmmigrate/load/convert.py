@@ -2,8 +2,9 @@
 
 Each column is factorised, only its distinct values are parsed, and the results are mapped back
 by code, so a column of a million rows with a few thousand distinct dates parses a few thousand
-strings. A value that does not parse fails its record with ``"<field>: <what was expected>"`` —
-never the value itself.
+strings. Text columns need no parsing and are checked whole (blank, length) without factorising.
+A value that does not parse fails its record with ``"<field>: <what was expected>"`` — never the
+value itself.
 
 Empty strings (and whitespace-only strings) are treated as missing, like ``None``.
 """
@@ -125,11 +126,16 @@ def convert_column(field: str, fdef: FieldDef, column: pd.Series) -> ConvertedCo
     parse, expected = _PARSERS[fdef.type]
     limit = column_max_length(fdef)
     invalid = f"{field}: {expected}"
+    if parse is _text:
+        converted = _convert_text(field, limit, column)
+        if converted is not None:
+            return converted
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    distinct = np.asarray(uniques, dtype=object)
     # One slot per distinct value, plus a last slot that code -1 (missing) indexes.
-    values = np.full(len(uniques) + 1, None, dtype=object)
-    reasons = np.full(len(uniques) + 1, None, dtype=object)
-    for i, raw in enumerate(uniques):
+    values = np.full(len(distinct) + 1, None, dtype=object)
+    reasons = np.full(len(distinct) + 1, None, dtype=object)
+    for i, raw in enumerate(distinct):
         if not isinstance(raw, str):
             reasons[i] = invalid
         elif raw.strip():
@@ -143,11 +149,53 @@ def convert_column(field: str, fdef: FieldDef, column: pd.Series) -> ConvertedCo
     return ConvertedColumn(values=values[codes], reasons=reasons[codes])
 
 
+def _convert_text(field: str, limit: int | None, column: pd.Series) -> ConvertedColumn | None:
+    """Text needs no parsing: blanks and lengths are decided for the whole column at once
+    (cheaper than factorising a column of mostly distinct values). None: not all strings."""
+    values = np.array(column, dtype=object)
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    present = values[~missing]
+    if not _all_strings(present):
+        return None
+    reasons = np.full(len(values), None, dtype=object)
+    keep = ~_blank(present)
+    if limit is not None:
+        lengths = np.fromiter(map(len, present), dtype=np.int64, count=len(present))
+        too_long = keep & (lengths > limit)
+        where = np.flatnonzero(~missing)[too_long]
+        reasons[where] = f"{field}: longer than {limit} characters"
+        keep &= ~too_long
+    present[~keep] = None
+    values[~missing] = present
+    values[missing] = None
+    return ConvertedColumn(values=values, reasons=reasons)
+
+
+def _all_strings(values: np.ndarray) -> bool:
+    return len(values) == 0 or pd.api.types.infer_dtype(values, skipna=False) == "string"
+
+
+def _blank(values: np.ndarray) -> np.ndarray:
+    """Empty or whitespace-only, for an object array of str (``str.strip`` semantics)."""
+    empty = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 0
+    space = np.fromiter(map(str.isspace, values), dtype=bool, count=len(values))
+    return np.asarray(empty | space, dtype=bool)
+
+
 def text_column(column: pd.Series) -> np.ndarray:
     """A column of identifiers as an object array of str / None (missing or empty → None)."""
+    values = np.array(column, dtype=object)
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    present = values[~missing]
+    if _all_strings(present):  # the whole column at once, no factorising
+        present[_blank(present)] = None
+        values[~missing] = present
+        values[missing] = None
+        return values
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    values = np.empty(len(uniques) + 1, dtype=object)
-    for i, raw in enumerate(uniques):
+    distinct = np.asarray(uniques, dtype=object)
+    values = np.empty(len(distinct) + 1, dtype=object)
+    for i, raw in enumerate(distinct):
         text = raw if isinstance(raw, str) else str(raw)
         values[i] = text if text.strip() else None
     values[-1] = None

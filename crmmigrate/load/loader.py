@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from typing import get_args
 
 import numpy as np
@@ -21,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 
 from crmmigrate.errors import UsageError
-from crmmigrate.load.batch import Action, BatchRow, LoadMode, write_batch
+from crmmigrate.load.batch import Action, Batch, LoadMode, write_batch
 from crmmigrate.load.checkpoint import (
     BatchProgress,
     ensure_journal,
@@ -30,6 +29,7 @@ from crmmigrate.load.checkpoint import (
     read_journal,
     record_batch,
 )
+from crmmigrate.load.copy import copy_text, uses_copy
 from crmmigrate.load.prepare import LINEAGE_COLUMNS, PreparedObject, prepare_object
 from crmmigrate.load.references import ResolvedReferences, resolve_references
 from crmmigrate.load.schema import (
@@ -278,6 +278,9 @@ class _Loader:
         outcome = _Outcome(failures=dict(prep.failures))
         reference_columns = [reference_column(f) for f in prep.references]
         pending = [pos for pos in range(prep.size) if pos not in outcome.failures]
+        # COPY text (PostgreSQL) and row hashes (journaled loads) need every value as text:
+        # formatted here once per object, so a date column formats each distinct date once.
+        texts = _texts(prep) if not self.dry_run or uses_copy(conn) else {}
         first_batch = 0
         if not self.dry_run and (self.resume or self.mode == "incremental"):
             with conn.begin():
@@ -289,7 +292,9 @@ class _Loader:
                 refs = resolve_references(
                     conn, self.metadata.tables, obj, prep, positions, failed_in_run
                 )
-                rows = _batch_rows(prep, [p for p in positions if p not in refs.failures], refs)
+                rows = _batch_rows(
+                    prep, [p for p in positions if p not in refs.failures], refs, texts
+                )
                 batch = write_batch(
                     conn,
                     table,
@@ -347,29 +352,32 @@ class _Loader:
         return [pos for pos in pending if pos not in outcome.written], first_batch
 
 
+def _texts(prep: PreparedObject) -> dict[str, np.ndarray]:
+    """The COPY text of every value of the object's columns (see :func:`copy_text`)."""
+    columns = {EXTERNAL_ID: prep.external_ids, CONTENT_HASH: prep.hashes, **prep.values}
+    return {c: np.array(copy_text(v), dtype=object) for c, v in columns.items()}
+
+
 def _batch_rows(
-    prep: PreparedObject, positions: Sequence[int], refs: ResolvedReferences
-) -> list[BatchRow]:
-    references = refs.values
-    # Column arrays are sliced once per batch and zipped into dicts: no per-cell lookups.
+    prep: PreparedObject,
+    positions: Sequence[int],
+    refs: ResolvedReferences,
+    texts: Mapping[str, np.ndarray],
+) -> Batch:
+    """The batch's records column by column: each column array is sliced once per batch."""
     index = np.asarray(positions, dtype=np.intp)
-    columns = list(prep.values)
-    sliced = [prep.values[c][index] for c in columns]
-    value_rows = zip(*sliced, strict=True) if sliced else repeat(())
-    # Object arrays (str / None): tolist() hands back the very same objects, without
-    # a numpy scalar lookup per row.
-    external_ids = prep.external_ids[index].tolist()
-    hashes = prep.hashes[index].tolist()
-    rows = []
-    for pos, ext, content_hash, values in zip(
-        positions, external_ids, hashes, value_rows, strict=False
-    ):
-        row_values = dict(zip(columns, values, strict=True))
-        resolved = references.get(pos)
-        if resolved:
-            row_values.update(resolved)
-        rows.append(BatchRow(pos, str(ext), content_hash, row_values))
-    return rows
+    columns = {c: prep.values[c][index].tolist() for c in prep.values}
+    references = refs.values
+    for name in prep.references:
+        column = reference_column(name)
+        columns[column] = [references[pos][column] for pos in positions]
+    return Batch(
+        list(positions),
+        prep.external_ids[index].tolist(),  # all str: prepare fails a record without one
+        prep.hashes[index].tolist(),
+        columns,
+        {c: t[index].tolist() for c, t in texts.items()},
+    )
 
 
 def _result(

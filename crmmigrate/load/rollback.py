@@ -1,11 +1,11 @@
 """Undo one load: delete what it inserted, restore the before-image of what it updated.
 
 The load journal (:mod:`crmmigrate.load.checkpoint`) says what the load wrote. Nothing is
-touched when any of those rows changed in the target after the load (its ``_load_id`` or
-``_content_hash`` no longer match the journal, or it is gone): the conflicts are returned
-instead. Objects are undone children first (reverse load order), one transaction each, and
-each object's journal rows go in the same transaction, so a second rollback finds nothing to
-do and an interrupted one continues where it stopped.
+touched when any of those rows changed in the target after the load (any column of it differs
+from what the load left — the journal holds a hash of each row it wrote — or it is gone): the
+conflicts are returned instead. Objects are undone children first (reverse load order), one
+transaction each, and each object's journal rows go in the same transaction, so a second
+rollback finds nothing to do and an interrupted one continues where it stopped.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 
 from crmmigrate.errors import UsageError
+from crmmigrate.load.batch import target_row_hashes
 from crmmigrate.load.checkpoint import JournalEntry, journal_table, read_journal
 from crmmigrate.load.schema import CONTENT_HASH, ID, LOAD_ID, build_metadata
 from crmmigrate.load.target import db_reason, is_unavailable, open_engine, unreachable
@@ -104,25 +105,42 @@ def _rollback(conn: sa.Connection, schema: TargetSchema, load_id: str) -> Rollba
 
 
 def _current(conn: sa.Connection, table: sa.Table, ids: Sequence[int]) -> dict[int, Any]:
+    """The whole current rows of ``table`` with these ids, keyed by id."""
     found: dict[int, Any] = {}
-    columns = (table.c[ID], table.c[LOAD_ID], table.c[CONTENT_HASH])
     for start in range(0, len(ids), CHUNK):
-        query = sa.select(*columns).where(table.c[ID].in_(ids[start : start + CHUNK]))
-        found.update({row[0]: row for row in conn.execute(query)})
+        query = sa.select(table).where(table.c[ID].in_(ids[start : start + CHUNK]))
+        found.update({row._mapping[ID]: row._mapping for row in conn.execute(query)})
     return found
 
 
 def _conflicts(
     conn: sa.Connection, table: sa.Table, load_id: str, journal: Sequence[JournalEntry]
 ) -> list[RollbackConflict]:
+    """The rows the load wrote that are gone or differ in any column from what it left.
+
+    A row is compared whole through the hash the journal took of it; journals of earlier
+    versions, which have no row hashes, fall back to ``_load_id`` and ``_content_hash``.
+    """
     entries = [e for e in journal if e.object == table.name]
     current = _current(conn, table, [e.target_id for e in entries if e.target_id is not None])
+    found = [(e, current.get(e.target_id) if e.target_id is not None else None) for e in entries]
+    hashed = [(e, row) for e, row in found if row is not None and e.row_hash is not None]
+    now = dict(
+        zip(
+            (id(e) for e, _ in hashed),
+            target_row_hashes([row for _, row in hashed], table),
+            strict=True,
+        )
+    )
     conflicts = []
-    for entry in entries:
-        row = current.get(entry.target_id) if entry.target_id is not None else None
+    for entry, row in found:
         if row is None:
             reason = DELETED
-        elif row[1] != load_id or row[2] != entry.content_hash:
+        elif (
+            row[LOAD_ID] != load_id
+            or row[CONTENT_HASH] != entry.content_hash
+            or (entry.row_hash is not None and now[id(entry)] != entry.row_hash)
+        ):
             reason = CHANGED
         else:
             continue

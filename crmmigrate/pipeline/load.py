@@ -24,6 +24,7 @@ from crmmigrate.load.checkpoint import (
 )
 from crmmigrate.load.loader import LoadMode, LoadResult, load_frames, mask_url
 from crmmigrate.load.rollback import RollbackResult, rollback_load
+from crmmigrate.load.schema_diff import SchemaMismatchError
 from crmmigrate.load.verify import Verification, verify_load
 from crmmigrate.pipeline.clean import read_clean_frames
 from crmmigrate.pipeline.validate import run_schema, validation_path
@@ -38,6 +39,7 @@ from crmmigrate.safecsv import write_csv
 TARGET_ENV = "CRMMIGRATE_TARGET_URL"
 BEFORE_IMAGES = "before_images.jsonl"
 ROLLBACK_CONFLICTS = "rollback_conflicts.csv"
+SCHEMA_DIFF = "schema_diff.txt"
 ERROR_COLUMNS = [
     "object",
     "record_id",
@@ -117,6 +119,9 @@ def load_run(
 ) -> LoadStageResult:
     """Load a validated run. Records with validation errors are excluded and reported.
 
+    A target whose tables differ from the schema is a UsageError; every difference is written
+    to ``load/schema_diff.txt``.
+
     After a real load the target is read back (:func:`verify_load`): counts, key-field checksums
     and a seeded sample compared field by field; a mismatch makes the result not ``ok``.
     """
@@ -143,18 +148,25 @@ def load_run(
             o: f[~f["_record_id"].isin(set(excluded_rows["record_id"]))].reset_index(drop=True)
             for o, f in frames.items()
         }
-        result = load_frames(
-            to_load,
-            run_schema(run),
-            url,
-            run_id=run.run_id,
-            mode=mode,
-            batch_size=batch_size,
-            dry_run=dry_run,
-            resume=not dry_run and not checkpoint.completed,
-            on_batch=None if dry_run else checkpoint.batch_done,
-            migrate_schema=migrate_schema,
-        )
+        try:
+            result = load_frames(
+                to_load,
+                run_schema(run),
+                url,
+                run_id=run.run_id,
+                mode=mode,
+                batch_size=batch_size,
+                dry_run=dry_run,
+                resume=not dry_run and not checkpoint.completed,
+                on_batch=None if dry_run else checkpoint.batch_done,
+                migrate_schema=migrate_schema,
+            )
+        except SchemaMismatchError as mismatch:
+            report = run.sub("load", SCHEMA_DIFF)
+            report.write_text(mismatch.report(), encoding="utf-8")
+            raise UsageError(
+                f"{mismatch.message}; every difference is listed in {report}", hint=mismatch.hint
+            ) from None
         out = run.path / "load"
         out.mkdir(exist_ok=True)
         if not dry_run:

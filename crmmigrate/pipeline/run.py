@@ -51,9 +51,15 @@ def run_project(
     target: str | None = None,
     mode: LoadMode = "upsert",
     dry_run: bool = False,
+    batch_size: int | None = None,
+    migrate_schema: bool = False,
     progress: Progress = _noop,
 ) -> RunResult:
-    """The whole pipeline; a failed validation stops before the load."""
+    """The whole pipeline; a failed validation stops before the load.
+
+    The load options are ``load_run``'s; ``batch_size`` defaults to the config's
+    ``target.batch_size``.
+    """
     cleaned = clean_project(project, runs_dir=runs_dir, progress=progress)
     progress("validating")
     validation = validate_run(cleaned.run, fail_on=fail_on)
@@ -65,6 +71,7 @@ def run_project(
         target=target,
         mode=mode,
         dry_run=dry_run,
-        batch_size=project.config.target.batch_size,
+        batch_size=batch_size if batch_size is not None else project.config.target.batch_size,
+        migrate_schema=migrate_schema,
     )
     return RunResult(cleaned, validation, loaded)

@@ -111,3 +111,18 @@ def extra_postgres_schema(server: URL) -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         admin.dispose()
+
+
+@contextmanager
+def extra_mariadb_database(server: URL) -> Iterator[str]:
+    """A second fresh MariaDB target (the conftest gives one per test)."""
+    database = f"crm_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {database} CHARACTER SET utf8mb4")
+        yield server.set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {database}")
+        admin.dispose()

@@ -3,7 +3,7 @@ transaction as the caller."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 
 from crmmigrate.load import build_metadata
-from crmmigrate.load.copy import bulk_insert, uses_copy
+from crmmigrate.load.copy import bulk_insert, copy_text, row_hashes, uses_copy
 from crmmigrate.load.schema import ensure_tables
 from crmmigrate.load.target import db_reason, is_row_error, open_engine
 
@@ -88,3 +88,27 @@ def test_nothing_to_insert(sqlite_url, crm_schema):
     with engine.connect() as conn:
         assert bulk_insert(conn, build_metadata(crm_schema).tables["accounts"], []) == 0
     engine.dispose()
+
+
+def test_copy_text_escapes_and_formats_column_wise():
+    assert copy_text(["a\tb\nc\\d\re", None, "plain"]) == ["a\\tb\\nc\\\\d\\re", "\\N", "plain"]
+    assert copy_text([Decimal("12.50"), Decimal("12.5"), Decimal("-0.00"), Decimal("100")]) == [
+        "12.5",
+        "12.5",
+        "0",
+        "100",
+    ]
+    assert copy_text([date(2020, 2, 29), None]) == ["2020-02-29", "\\N"]
+    assert copy_text([datetime(2020, 1, 2, 3, 4, 5, 6)]) == ["2020-01-02 03:04:05.000006"]
+    assert copy_text([True, False, None]) == ["t", "f", "\\N"]
+    assert copy_text([3, None, 9007199254740993]) == ["3", "\\N", "9007199254740993"]
+    assert copy_text([0.1, 1e20]) == ["0.1", "1e+20"]
+    assert copy_text([None, None]) == ["\\N", "\\N"]
+
+
+def test_row_hashes_depend_on_every_column_and_not_on_decimal_scale():
+    one = row_hashes([copy_text(["s:1", "s:2"]), copy_text([Decimal("1.50"), Decimal("2")])])
+    same = row_hashes([copy_text(["s:1", "s:2"]), copy_text([Decimal("1.5"), Decimal("2.00")])])
+    other = row_hashes([copy_text(["s:1", "s:2"]), copy_text([Decimal("1.5"), Decimal("2.01")])])
+    assert one == same
+    assert (other[0], other[1] != one[1]) == (one[0], True)

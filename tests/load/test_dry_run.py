@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from run_helpers import journal_count
+
 from crmmigrate.load import load_frames
 
 ACCOUNTS = [
@@ -57,3 +59,30 @@ def test_dry_run_leaves_a_loaded_database_unchanged(crm_schema, sqlite_url, make
     assert (counts.updated, counts.inserted, counts.failed) == (1, 1, 1)
     assert "NOT NULL" in result.errors["reason"].iloc[0]  # constraints are checked in a dry run
     assert _file_digest(sqlite_url) == before
+
+
+def test_dry_run_leaves_a_loaded_target_unchanged_on_every_backend(
+    crm_schema, target_url, make_frame, snapshot, table_names
+):
+    frames = {
+        "accounts": make_frame("accounts", ACCOUNTS),
+        "contacts": make_frame("contacts", CONTACTS[:2]),
+    }
+    load_frames(frames, crm_schema, target_url, run_id="r1")
+    before = (snapshot(target_url, ("accounts", "contacts")), journal_count(target_url))
+    tables = table_names(target_url)
+    changed = {
+        "accounts": make_frame(
+            "accounts", [{**ACCOUNTS[0], "name": "Changed"}, {"key": "A3", "name": "New"}]
+        ),
+        "contacts": make_frame("contacts", [{**CONTACTS[1], "account": "legacy:A3"}, CONTACTS[2]]),
+    }
+
+    result = load_frames(changed, crm_schema, target_url, run_id="r2", dry_run=True)
+
+    assert [(o.object, o.inserted, o.updated) for o in result.objects] == [
+        ("accounts", 1, 1),
+        ("contacts", 1, 1),
+    ]
+    assert (snapshot(target_url, ("accounts", "contacts")), journal_count(target_url)) == before
+    assert table_names(target_url) == tables

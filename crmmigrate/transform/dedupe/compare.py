@@ -48,15 +48,6 @@ class Column:
         return int((self.codes >= 0).any(axis=1).sum())
 
 
-def factorise(frame: pd.DataFrame, columns: list[str]) -> Column:
-    """Factorise one or more columns over a shared set of unique values."""
-    stacked = pd.concat([frame[c] for c in columns], ignore_index=True)
-    stacked = stacked.where(stacked.notna() & (stacked != ""), None)
-    flat, uniques = pd.factorize(stacked, use_na_sentinel=True)
-    codes = flat.astype(np.int64).reshape(len(columns), len(frame)).T
-    return column_of(codes, np.asarray(uniques, dtype=object))
-
-
 def column_of(codes: np.ndarray, uniques: np.ndarray) -> Column:
     """A :class:`Column` from codes (rows × members) and their distinct values."""
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))

@@ -247,7 +247,10 @@ def _review_rows(
     ].sort_values(["probability", "left", "right"], ascending=[False, True, True])
     if band.empty:
         return pd.DataFrame()
-    indexed = data.set_index("external_id")
+    # only the records in the band are shown: joining set fields row by row over the whole
+    # object would cost seconds per million records for a few hundred review rows
+    shown_ids = pd.unique(np.concatenate([band["left"].to_numpy(), band["right"].to_numpy()]))
+    records = data[data["external_id"].isin(shown_ids)]
     out = pd.DataFrame(
         {
             "object": obj_name,
@@ -258,8 +261,8 @@ def _review_rows(
         }
     )
     for comp in spec.comparisons:
-        shown = _display(indexed.reset_index(), spec, comp.field)
-        shown.index = indexed.index
+        shown = _display(records, spec, comp.field)
+        shown.index = pd.Index(records["external_id"])
         labels = np.array(("missing", *LEVELS[comp.kind]), dtype=object)
         out[f"{comp.field} left"] = shown.reindex(band["left"]).to_numpy()
         out[f"{comp.field} right"] = shown.reindex(band["right"]).to_numpy()
@@ -284,11 +287,10 @@ def _values(frame: pd.DataFrame, fields: list[str], sets: dict[str, list[str]]) 
         )
         long = long[long[name].notna()].drop_duplicates()
         table = table.merge(long, on="external_id")
-    key = (
-        table[fields].astype(str).agg("\x1f".join, axis=1)
-        if len(table)
-        else pd.Series(dtype=object)
-    )
+    # one key column per record and value combination, joined column-wise (not row by row)
+    key = table[fields[0]].astype(str)
+    for name in fields[1:]:
+        key = key.str.cat(table[name].astype(str), sep="\x1f")
     return pd.DataFrame({"external_id": table["external_id"], "key": key}).drop_duplicates()
 
 

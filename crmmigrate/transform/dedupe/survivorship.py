@@ -107,11 +107,12 @@ def merge_clusters(
     cluster_id = key.map(survivor_of_key)
     is_survivor = (cluster_id == frame["_record_id"]).to_numpy()
     size = key.map(key.value_counts()).to_numpy()
-    score_text = (
-        scores.reset_index(drop=True).map(lambda s: "" if pd.isna(s) else f"{float(s):.4f}")
-        if scores is not None
-        else pd.Series(np.where(size > 1, "1.0", ""), index=frame.index)
-    )
+    if scores is not None:  # formatted as one array, not a Python call per record
+        values = pd.to_numeric(scores, errors="coerce").to_numpy(np.float64)
+        score_text = pd.Series(np.char.mod("%.4f", np.nan_to_num(values)).astype(object))
+        score_text[np.isnan(values)] = ""
+    else:
+        score_text = pd.Series(np.where(size > 1, "1.0", ""), index=frame.index)
     clusters = pd.DataFrame(
         {
             "record_id": frame["_record_id"].to_numpy(),

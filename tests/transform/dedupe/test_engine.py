@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmmigrate.transform.dedupe.blocking import candidate_pairs, pairs_within_groups
+from crmmigrate.transform.dedupe.blocking import KeyCodes, candidate_pairs, pairs_within_groups
 from crmmigrate.transform.dedupe.cluster import components
-from crmmigrate.transform.dedupe.compare import compare, factorise
+from crmmigrate.transform.dedupe.compare import column_of, compare
 from crmmigrate.transform.dedupe.engine import find_duplicates
 
 PEOPLE = [
@@ -114,7 +114,7 @@ def test_levels_per_kind() -> None:
     frame = pd.DataFrame(
         {"d": ["1980-05-03", "1980-03-05", "1980-05-04", "1980-11-30", "1999-01-01", None]}
     )
-    col = factorise(frame, ["d"])
+    col = column_of(*KeyCodes(frame, {}).matrix(("d",)))
     a = col.codes[[0, 0, 0, 0, 0]]
     b = col.codes[[1, 2, 3, 4, 5]]
     levels, _ = compare("date", col.uniques, a, b)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -151,6 +152,27 @@ def _select_with_driver(
     return found
 
 
+@contextmanager
+def _index_scans(conn: sa.Connection) -> Iterator[None]:
+    """On PostgreSQL, tell the planner to prefer indexes for the statements inside.
+
+    A table filling up during the load has no statistics yet, so the planner picks
+    sequential scans even for a few keys or a narrow id range, and the load slows down as
+    the table grows. The setting is transaction-local and put back afterwards (a rollback
+    puts it back too). Elsewhere this does nothing.
+    """
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    previous = conn.exec_driver_sql(
+        "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+    ).one()[0]
+    yield
+    conn.execute(
+        sa.text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous}
+    )
+
+
 def _plain(table: sa.Table, columns: Sequence[str]) -> bool:
     """Only integer and string columns: what the driver returns is what SQLAlchemy would."""
     return all(isinstance(table.c[c].type, sa.Integer | sa.String) for c in columns)
@@ -174,24 +196,16 @@ def select_by_external_id(
     if dialect == "postgresql":
         # Arrays of ARRAY_CHUNK keep PostgreSQL on the unique index: with ~10,000 elements the
         # planner turns to a sequential scan, which grows with the table.
-        # A table filling up during the load has no statistics yet, so the planner also picks
-        # sequential scans for small arrays; it is told to prefer the index for these lookups
-        # (transaction-local, put back afterwards; a rollback puts it back too).
         ids = sa.bindparam("crm_ids", type_=postgresql.ARRAY(sa.String))
         query = sa.select(*select_columns).where(key == sa.any_(ids))
-        previous = conn.exec_driver_sql(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
-        ).one()[0]
-        if uses_copy(conn) and _plain(table, columns):
-            found.update(_select_with_driver(conn, table, wanted, columns))
-        else:
-            for start in range(0, len(wanted), ARRAY_CHUNK):
-                chunk = wanted[start : start + ARRAY_CHUNK]
-                for row in conn.execute(query, {"crm_ids": chunk}).all():
-                    found[row[0]] = row
-        conn.execute(
-            sa.text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous}
-        )
+        with _index_scans(conn):
+            if uses_copy(conn) and _plain(table, columns):
+                found.update(_select_with_driver(conn, table, wanted, columns))
+            else:
+                for start in range(0, len(wanted), ARRAY_CHUNK):
+                    chunk = wanted[start : start + ARRAY_CHUNK]
+                    for row in conn.execute(query, {"crm_ids": chunk}).all():
+                        found[row[0]] = row
         return found
     elif dialect == "sqlite":
         values = sa.func.json_each(sa.bindparam("crm_ids", json.dumps(wanted), type_=sa.String))
@@ -266,18 +280,22 @@ def write_batch(
     run_id: str,
     reference_columns: Sequence[str] = (),
     capture_before: bool = False,
+    all_new: bool = False,
 ) -> BatchResult:
     """Insert or update ``rows`` in ``table`` inside the caller's transaction.
 
     With ``capture_before`` (a load that is journaled), the rows it updates are read whole
     first (``result.before``) and every written row's hash is taken (``result.row_hashes``).
+    With ``all_new`` the caller knows the table holds none of these external ids (it was
+    empty when this load of the object began), so they are not looked up; should one be
+    there after all, the unique key rejects it and the row is reported, never overwritten.
     """
     batch = rows if isinstance(rows, Batch) else Batch.from_rows(rows)
     result = BatchResult()
     if not len(batch):
         return result
     lookup = [ID, CONTENT_HASH, *(c for c in reference_columns if c in batch.columns)]
-    existing = select_by_external_id(conn, table, batch.external_ids, lookup)
+    existing = {} if all_new else select_by_external_id(conn, table, batch.external_ids, lookup)
 
     insert_at: list[int] = []
     update_at: list[int] = []
@@ -323,6 +341,7 @@ def write_batch(
 
     inserted = list(range(len(inserts)))
     updated = list(range(len(updates)))
+    floor = _max_id(conn, table) if len(inserts) else 0
     try:
         with conn.begin_nested():
             if len(inserts):
@@ -345,15 +364,44 @@ def write_batch(
         result.written[position] = ("updated", update_ids[i])
         if updates.external_ids[i] in before:
             result.before[position] = before[updates.external_ids[i]]
-    # Re-select the new ids instead of RETURNING, which MariaDB's executemany path and COPY
-    # lack. (Taking ids from the sequence first cost as much as this lookup.)
     new_keys = [inserts.external_ids[i] for i in inserted]
-    new_ids = select_by_external_id(conn, table, new_keys, [ID])
+    new_ids = _inserted_ids(conn, table, new_keys, floor, run_id)
     for i, key in zip(inserted, new_keys, strict=True):
-        result.written[inserts.positions[i]] = ("inserted", new_ids[key]._mapping[ID])
+        result.written[inserts.positions[i]] = ("inserted", new_ids[key])
     if capture_before:
         _hash_rows(table, inserts, inserted, texts, updates, updated, before, run_id, result)
     return result
+
+
+def _max_id(conn: sa.Connection, table: sa.Table) -> int:
+    found = conn.execute(sa.select(sa.func.max(table.c[ID]))).scalar()
+    return 0 if found is None else int(found)
+
+
+def _inserted_ids(
+    conn: sa.Connection, table: sa.Table, keys: Sequence[str], floor: int, run_id: str
+) -> dict[str, int]:
+    """The target ids of the rows this batch just inserted, keyed by external id.
+
+    Neither COPY nor MariaDB's executemany has RETURNING, so the ids are read back: the rows
+    above ``floor`` (the highest id before the insert) that carry this load's id, one range
+    scan of the primary key. Every row this batch updated or an earlier batch wrote is at or
+    below ``floor``. A key not found that way (an id written by hand above the sequence) is
+    looked up by external id.
+    """
+    if not keys:
+        return {}
+    wanted = set(keys)
+    query = sa.select(table.c[EXTERNAL_ID], table.c[ID]).where(
+        table.c[ID] > floor, table.c[LOAD_ID] == run_id
+    )
+    with _index_scans(conn):
+        ids = {key: int(id_) for key, id_ in conn.execute(query) if key in wanted}
+    if len(ids) < len(wanted):
+        missing = [key for key in keys if key not in ids]
+        for key, row in select_by_external_id(conn, table, missing, [ID]).items():
+            ids[key] = int(row._mapping[ID])
+    return ids
 
 
 def _hash_rows(

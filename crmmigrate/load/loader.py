@@ -285,6 +285,12 @@ class _Loader:
         if not self.dry_run and (self.resume or self.mode == "incremental"):
             with conn.begin():
                 pending, first_batch = self._skip_done(conn, prep, table, pending, outcome)
+        # An empty table (not resuming: a resumed load's table has its own earlier batches)
+        # holds none of the external ids, so the batches need not look them up.
+        all_new = False
+        if not self.resume:
+            with conn.begin_nested() if self.dry_run else conn.begin():
+                all_new = _is_empty(conn, table)
         for index, start in enumerate(range(0, len(pending), self.batch_size)):
             positions = pending[start : start + self.batch_size]
             # One transaction per batch; inside a dry run's transaction, a savepoint instead.
@@ -303,6 +309,7 @@ class _Loader:
                     run_id=self.run_id,
                     reference_columns=reference_columns,
                     capture_before=not self.dry_run,
+                    all_new=all_new,
                 )
                 if not self.dry_run:
                     record_batch(conn, self.run_id, prep.name, first_batch + index, rows, batch)
@@ -350,6 +357,10 @@ class _Loader:
                 if found[0] == prep.hashes[pos]:
                     outcome.written[pos] = ("unchanged", found[1])
         return [pos for pos in pending if pos not in outcome.written], first_batch
+
+
+def _is_empty(conn: sa.Connection, table: sa.Table) -> bool:
+    return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is None
 
 
 def _texts(prep: PreparedObject) -> dict[str, np.ndarray]:

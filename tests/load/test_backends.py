@@ -117,6 +117,34 @@ def test_database_rejection_is_isolated(target_url, make_frame, read_rows):
     assert [r["code"] for r in read_rows(target_url, "members")] == ["秘密-1", "X3"]
 
 
+def test_ids_of_new_rows_are_right_when_someone_wrote_ids_above_the_sequence(
+    crm_schema, target_url, make_frame, read_rows
+):
+    # The new rows' ids are read back as "above the highest id, with this load's id"; a row
+    # written by hand with a high id makes the loader's rows land below it.
+    load_frames({}, crm_schema, target_url, run_id="setup")
+    engine = sa.create_engine(target_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO accounts (id, external_id, name) VALUES (1000, 'hand:1', 'Hand')")
+        )
+    engine.dispose()
+
+    result = load_frames(
+        {"accounts": make_frame("accounts", ACCOUNTS)},
+        crm_schema,
+        target_url,
+        run_id="r1",
+        batch_size=2,
+    )
+
+    ids = {r["external_id"]: r["id"] for r in read_rows(target_url, "accounts")}
+    success = result.success
+    assert dict(zip(success["external_id"], success["target_id"], strict=True)) == {
+        key: ids[key] for key in ("legacy:A1", "legacy:a1", "legacy:A3")
+    }
+
+
 def test_references_resolve_parents_first(crm_schema, target_url, make_frame, read_rows):
     result = load_frames(_frames(make_frame), crm_schema, target_url, run_id="r1")
 

@@ -14,7 +14,9 @@ is one line naming the file, the key path (or source column) and the fix.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +173,59 @@ class Dedupe(_Strict):
     )
 
 
+class RfmEdges(_Strict):
+    """Fixed RFM bucket edges instead of quintiles: four ascending numbers per measure."""
+
+    recency_days: list[float] | None = Field(
+        default=None,
+        description="Days since the last order: <= 1st edge scores 5, ... above the 4th scores 1",
+    )
+    frequency: list[float] | None = Field(
+        default=None, description="Orders: <= 1st edge scores 1, ... above the 4th scores 5"
+    )
+    monetary: list[float] | None = Field(
+        default=None, description="Order total: <= 1st edge scores 1, ... above the 4th scores 5"
+    )
+
+    @field_validator("recency_days", "frequency", "monetary")
+    @classmethod
+    def _edges(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and (
+            len(value) != 4 or any(b <= a for a, b in itertools.pairwise(value))
+        ):
+            raise ValueError("give 4 ascending edges (5 buckets), e.g. [30, 90, 180, 365]")
+        return value
+
+
+class Customers(_Strict):
+    """Customers from orders: history, RFM segments and activity on the customer records."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Compute order history and segments when the orders object has records",
+    )
+    orders: str = Field(default="orders", description="The object holding one record per order")
+    reference_date: dt.date | None = Field(
+        default=None,
+        description="The date recency is measured from (default: the day after the latest "
+        "order, so a re-run gives the same answer)",
+    )
+    rfm: RfmEdges = Field(default_factory=RfmEdges)
+    inactive_before: dt.date | None = Field(
+        default=None,
+        description="Customers whose latest activity is before this date are tagged Inactive",
+    )
+    activity_fields: list[str] = Field(
+        default_factory=lambda: ["last_order_date", "created_date"],
+        description="Date fields of the customer whose latest value is its last activity",
+    )
+    archive: bool = Field(
+        default=False,
+        description="Write inactive customers (and their orders) to clean/archive/ instead of "
+        "the CRM load; counted as archived",
+    )
+
+
 class Config(_Strict):
     """A whole ``crmmigrate.yaml``."""
 
@@ -187,6 +242,7 @@ class Config(_Strict):
     sources: list[Source] = Field(min_length=1)
     rules: list[str] = Field(default_factory=list, description="Rule files, relative to the config")
     dedupe: Dedupe = Field(default_factory=Dedupe)
+    customers: Customers = Field(default_factory=Customers)
 
     @field_validator("version")
     @classmethod
@@ -263,6 +319,7 @@ def load_config(path: Path) -> Project:
     schema = load_target_schema(schema_file)
     _check_against_schema(path, config, schema)
     _check_options(path, config, schema)
+    _check_customers(path, config.customers, schema)
     for i, rule_file in enumerate(config.rules):
         if not (path.parent / rule_file).is_file():
             raise ConfigError(f"{path}: rules[{i}]: {rule_file}: file not found; fix the path")
@@ -276,6 +333,48 @@ def load_config(path: Path) -> Project:
         + schema_file.read_bytes()
     ).hexdigest()
     return Project(config=config, path=path, schema=schema, config_hash=digest)
+
+
+def customer_reference(schema: TargetSchema, orders: str) -> tuple[str, str] | None:
+    """(reference field, customer object) of the orders object, or None without one."""
+    obj = schema.objects.get(orders)
+    if obj is None:
+        return None
+    for fname, fdef in obj.fields.items():
+        if fdef.type == "reference" and fdef.object:
+            return fname, fdef.object
+    return None
+
+
+def _check_customers(path: Path, settings: Customers, schema: TargetSchema) -> None:
+    where = f"{path}: customers"
+    if settings.orders not in schema.objects:
+        if settings.orders == "orders":
+            return  # the default, on a schema without orders: nothing to consolidate
+        hint = did_you_mean(settings.orders, schema.objects)
+        raise ConfigError(
+            f"{where}.orders: the target schema has no object {settings.orders!r}{hint}"
+        )
+    found = customer_reference(schema, settings.orders)
+    if found is None:
+        raise ConfigError(
+            f"{where}.orders: {settings.orders} has no reference field to a customer object; "
+            "add one to the target schema (type: reference, object: contacts)"
+        )
+    orders = schema.objects[settings.orders]
+    for needed in ("order_date", "amount"):
+        if needed not in orders.fields:
+            raise ConfigError(
+                f"{where}.orders: {settings.orders} has no field {needed!r}, which order "
+                "history needs; add it to the target schema"
+            )
+    customer = schema.objects[found[1]]
+    for i, fname in enumerate(settings.activity_fields):
+        if fname not in customer.fields:
+            hint = did_you_mean(fname, customer.fields)
+            raise ConfigError(
+                f"{where}.activity_fields[{i}]: {found[1]} has no field {fname!r}{hint}"
+            )
 
 
 def _check_options(path: Path, config: Config, schema: TargetSchema) -> None:

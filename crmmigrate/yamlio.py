@@ -167,6 +167,10 @@ def pydantic_error_line(
         "dict_type": "must be a mapping (key: value)",
         "list_type": "must be a list",
         "model_type": "must be a mapping (key: value)",
+        "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+        "date_parsing": "must be a date (YYYY-MM-DD)",
+        "date_type": "must be a date (YYYY-MM-DD)",
+        "date_from_datetime_inexact": "must be a date (YYYY-MM-DD), without a time",
     }
     msg = friendly.get(kind) or str(err["msg"]).removeprefix("Value error, ")
     prefix = f"{where}: " if where else ""

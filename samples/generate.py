@@ -4241,8 +4241,38 @@ PIPELINE_TODAY = [
     "member's (in another format) are linked to that member (`dedupe/links.csv`, "
     "`referenced`); the other 2 stay guest orders.",
     "",
-    "Not yet handled (a later capability): customer history and RFM segments from the orders "
-    "(*fill+orders*).",
+    "### Customers from the order sheets",
+    "",
+    "`customers:` in `crmmigrate.yaml` sets the reference date (2026-01-01) and fixed RFM edges, "
+    "so the scores below can be checked by hand (asserted by `tests/test_samples.py`). 174 of the "
+    "480 clean contacts have orders. 441 of the 449 orders name a customer; the other 8 are listed "
+    "in `customers/unmatched_orders.csv`: 6 `unknown-customer` (the 會員編號 that do not exist) "
+    "and 2 `guest-no-match`. Orders count towards the surviving contact: member M0184's orders "
+    "are on legacy contact C00035, M0163's on M0029 (the same member), and the guest order "
+    "SO-202503-0010 on M0005 (linked by phone). Cancelled (已取消) and returned (退貨) orders "
+    "count as orders but not as money. Hand-checked customers (R F M: recency ≤ 30/60/120/240 "
+    "days scores 5/4/3/2, else 1; frequency ≤ 1/2/3/5 orders scores 1/2/3/4, else 5; monetary "
+    "≤ 1,000/3,000/6,000/12,000 TWD scores 1/2/3/4, else 5):",
+    "",
+    "| customer | orders | first order | last order | total | average | channel | RFM | segment "
+    "| why |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    "| shop_members:M0001 | 6 | 2025-01-18 | 2025-11-17 | 6639.5 | 1659.88 | 蝦皮 | 454 | "
+    "Champions | 45 days; 6 orders; the cancelled 4,470 and the returned 299 are not money |",
+    "| shop_members:M0029 | 6 | 2025-01-28 | 2025-12-18 | 35940 | 5990 | 蝦皮 | 555 | Champions "
+    "| 3 orders of M0163, the same member, merged in; 14 days |",
+    "| legacy_contacts:C00035 | 2 | 2025-07-14 | 2025-09-27 | 6880 | 3440 | 門市 | 324 | "
+    "Potential Loyalist | member M0184's orders; 96 days |",
+    "| legacy_contacts:C00424 | 2 | 2025-06-21 | 2025-06-23 | 0 | – | 門市 | 221 | Hibernating | "
+    "member M0107's orders, both cancelled; 192 days |",
+    "| shop_members:M0005 | 1 | 2025-03-06 | 2025-03-06 | 12800 | 12800 | 官網 | 115 | Lost | "
+    "the guest order linked by phone; 301 days |",
+    "",
+    "Segments (`customers/segments.csv` and the reconciliation report): 26 Champions, 39 Loyal, "
+    "28 Potential Loyalist, 10 New, 4 Promising, 2 About To Sleep, 18 At Risk, 33 Hibernating, 14 "
+    "Lost. Activity (`inactive_before: 2024-01-01`, by the later of the last order and the "
+    "creation date): 209 contacts `Active`, 271 `Inactive`; with `archive: true` the inactive "
+    "ones, and their orders, would go to `clean/archive/` instead of the CRM.",
     "",
 ]
 

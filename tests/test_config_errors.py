@@ -172,6 +172,29 @@ CASES = [
         BASE_CONFIG + "dedupe: {decision: d.csv}\n",
         "crmmigrate.yaml: dedupe.decision: unknown key; did you mean 'decisions'?",
     ),
+    (
+        "customers: orders object not in the schema",
+        BASE_CONFIG + "customers: {orders: order}\n",
+        "crmmigrate.yaml: customers.orders: the target schema has no object 'order'; did you "
+        "mean 'orders'?",
+    ),
+    (
+        "customers: unknown activity field",
+        BASE_CONFIG + "customers: {activity_fields: [last_order_date, created]}\n",
+        "crmmigrate.yaml: customers.activity_fields[1]: contacts has no field 'created'; did you "
+        "mean 'created_date'?",
+    ),
+    (
+        "customers: RFM edges not ascending",
+        BASE_CONFIG + "customers: {rfm: {monetary: [100, 50, 200, 300]}}\n",
+        "crmmigrate.yaml: customers.rfm.monetary: give 4 ascending edges (5 buckets), e.g. "
+        "[30, 90, 180, 365]",
+    ),
+    (
+        "customers: reference date not a date",
+        BASE_CONFIG + "customers: {reference_date: next monday}\n",
+        "crmmigrate.yaml: customers.reference_date: must be a date (YYYY-MM-DD)",
+    ),
 ]
 
 

@@ -223,8 +223,10 @@ def test_samples_readme_table_matches_the_run(demo: tuple[Path, RunResult]) -> N
     assert result.load is not None
     text = (SAMPLES / "README.md").read_text("utf-8")
     section = text.split("## What the pipeline does with them today", 1)[1]
-    rows = [line.split("|")[1:6] for line in section.splitlines() if line.startswith("| ")]
-    table = {r[0].strip(): [int(c) for c in r[1:]] for r in rows[1:]}
+    # the first table of the section: one row per object
+    first_table = section[section.index("| object |") :].split("\n\n")[0]
+    rows = [line.split("|")[1:6] for line in first_table.splitlines()[2:]]
+    table = {r[0].strip(): [int(c) for c in r[1:]] for r in rows}
     for flow in result.load.reconciliation.objects:
         assert table[flow.object] == [flow.read, flow.rejected, flow.merged, flow.loaded]
 
@@ -401,3 +403,56 @@ def test_guest_orders_are_linked_to_the_member_with_their_phone(
     orders = pd.read_parquet(result.clean.run.path / "clean" / "orders.parquet")
     linked = orders.set_index("external_id").loc[sorted(k for k, _ in expected)]
     assert list(linked["customer"]) == [v for _, v in sorted(expected)]
+
+
+def _readme_customers() -> dict[str, dict[str, str]]:
+    text = (SAMPLES / "README.md").read_text("utf-8")
+    section = text.split("### Customers from the order sheets", 1)[1]
+    lines = [line for line in section.split("\n\n")[2].splitlines() if line.startswith("| ")]
+    header = [c.strip() for c in lines[0].split("|")[1:-1]]
+    rows = [
+        dict(zip(header, (c.strip() for c in line.split("|")[1:-1]), strict=True))
+        for line in lines[1:]
+    ]
+    return {row["customer"]: row for row in rows}
+
+
+def test_order_sheets_become_customers_as_the_readme_says(demo: tuple[Path, RunResult]) -> None:
+    _, result = demo
+    run = result.clean.run.path
+    contacts = pd.read_parquet(run / "clean" / "contacts.parquet").set_index("external_id")
+    expected = _readme_customers()
+    assert len(expected) == 5
+    columns = {
+        "orders": "order_count",
+        "first order": "first_order_date",
+        "last order": "last_order_date",
+        "total": "order_total",
+        "average": "average_order",
+        "channel": "favourite_channel",
+        "RFM": "rfm_score",
+        "segment": "rfm_segment",
+    }
+    for key, row in expected.items():
+        got = contacts.loc[key]
+        for readme, field in columns.items():
+            want = None if row[readme] == "–" else row[readme]
+            value = None if pd.isna(got[field]) else got[field]
+            assert value == want, (key, field)
+    stats = read_json(result.clean.run.manifest_path)["stages"]["clean"]["customers"]
+    assert (stats["with_orders"], stats["customers"]) == (174, 480)
+    assert stats["unmatched_reasons"] == {"unknown-customer": 6, "guest-no-match": 2}
+    unmatched = pd.read_csv(run / "customers" / "unmatched_orders.csv", dtype=str)
+    unknown = {p["rows"][0]["key"] for p in _planted("unknown_fk", "會員編號")}
+    assert set(unmatched.loc[unmatched["reason"] == "unknown-customer", "order_number"]) == unknown
+    segments = {s["segment"]: s["customers"] for s in stats["segments"]}
+    assert segments == {
+        "Champions": 26, "Loyal": 39, "Potential Loyalist": 28, "New": 10, "Promising": 4,
+        "About To Sleep": 2, "At Risk": 18, "Hibernating": 33, "Lost": 14,
+    }  # fmt: skip
+    assert sum(segments.values()) == stats["with_orders"]
+    assert stats["activity"] == {"Active": 209, "Inactive": 271}
+    # the activity tag follows the dates: inactive = nothing since 2024-01-01
+    latest = contacts[["last_order_date", "created_date"]].max(axis=1)
+    assert set(contacts.loc[latest < "2024-01-01", "activity_status"]) == {"Inactive"}
+    assert set(contacts.loc[latest >= "2024-01-01", "activity_status"]) == {"Active"}

@@ -20,7 +20,12 @@ from crmmigrate.cli.common import (
     out,
     progress,
 )
-from crmmigrate.cli.render import dedupe_table, fields_table, reconciliation_table
+from crmmigrate.cli.render import (
+    customers_table,
+    dedupe_table,
+    fields_table,
+    reconciliation_table,
+)
 from crmmigrate.pipeline.clean import clean_project
 from crmmigrate.report.reconciliation import build_reconciliation
 
@@ -50,6 +55,9 @@ def clean(
         duplicates = dedupe_table(result.dedupe)
         if duplicates is not None:
             out.print(duplicates)
+        customers = customers_table(result.customers)
+        if customers is not None:
+            out.print(customers)
         out.print(reconciliation_table(rec))
         out.print(f"{result.changes:,} cell changes logged in changes.parquet")
     if not quiet:

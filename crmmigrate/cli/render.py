@@ -19,8 +19,9 @@ def _n(value: int | None) -> str:
 
 def reconciliation_table(rec: Reconciliation) -> Table:
     loaded = rec.stage == "load"
+    archived = bool(rec.totals().archived)
     table = Table(title=f"Reconciliation — run {rec.run_id}", title_justify="left")
-    cols = ["object", "read", "rejected", "merged", "clean"]
+    cols = ["object", "read", "rejected", "merged", *(["archived"] if archived else []), "clean"]
     if loaded:
         cols += ["loaded", "inserted", "updated", "unchanged"]
     cols.append("balanced")
@@ -28,7 +29,9 @@ def reconciliation_table(rec: Reconciliation) -> Table:
         table.add_column(col, justify="left" if col == "object" else "right", min_width=len(col))
 
     def row(flow: ObjectFlow, *, bold: bool = False) -> list[str]:
-        cells = [flow.object, _n(flow.read), _n(flow.rejected), _n(flow.merged), _n(flow.clean)]
+        cells = [flow.object, _n(flow.read), _n(flow.rejected), _n(flow.merged)]
+        cells += [_n(flow.archived)] if archived else []
+        cells.append(_n(flow.clean))
         if loaded:
             cells += [_n(flow.loaded), _n(flow.inserted), _n(flow.updated), _n(flow.unchanged)]
         cells.append("[green]yes[/]" if flow.balanced else "[red]NO[/]")
@@ -40,9 +43,8 @@ def reconciliation_table(rec: Reconciliation) -> Table:
         table.add_row(*row(flow))
     table.add_section()
     table.add_row(*row(rec.totals(), bold=True))
-    table.caption = (
-        "read = loaded + merged + rejected" if loaded else "read = clean + merged + rejected"
-    )
+    last = "loaded" if loaded else "clean"
+    table.caption = f"read = {last} + merged + {'archived + ' if archived else ''}rejected"
     return table
 
 
@@ -67,6 +69,42 @@ def dedupe_table(stats: dict[str, Any]) -> Table | None:
     if links:
         table.caption = "links: " + ", ".join(f"{n} {k}" for k, n in links.items())
     table.caption = (table.caption or "") + "  review: dedupe/review.csv"
+    return table
+
+
+def customers_table(stats: dict[str, Any] | None) -> Table | None:
+    """Customers from orders: segment sizes, with who has orders and what was left unlinked."""
+    if not stats:
+        return None
+    table = Table(title="Customers from orders", title_justify="left")
+    columns = ("segment", "customers", "share", "orders", "order total", "days since last")
+    for col in columns:
+        table.add_column(col, justify="left" if col == "segment" else "right")
+    with_orders = stats["with_orders"]
+    for seg in stats["segments"]:
+        total = seg["order_total"]
+        money = "–" if total is None else f"{total:,.0f} {seg['currency']}"
+        table.add_row(
+            seg["segment"],
+            _n(seg["customers"]),
+            f"{seg['share']:.0%}",
+            _n(seg["orders"]),
+            money,
+            f"{seg['median_recency_days']:,.0f}",
+        )
+    lines = [
+        f"{with_orders:,} of {stats['customers']:,} {stats['customer_object']} have orders; "
+        f"recency from {stats['reference_date']}",
+        f"{stats['orders_without_customer']:,} of {stats['orders']:,} orders without a customer: "
+        "customers/unmatched_orders.csv",
+    ]
+    if stats.get("activity"):
+        lines.append(
+            "activity: " + ", ".join(f"{n:,} {k}" for k, n in sorted(stats["activity"].items()))
+        )
+    if stats.get("archived"):
+        lines.append("archived: " + ", ".join(f"{n:,} {k}" for k, n in stats["archived"].items()))
+    table.caption = "\n".join(lines)
     return table
 
 

@@ -21,6 +21,7 @@ from crmmigrate.runs import Run, create_run
 from crmmigrate.safecsv import write_csv as write_safe_csv
 from crmmigrate.target_schema import EXTERNAL_ID
 from crmmigrate.transform.changes import ChangeLog
+from crmmigrate.transform.consolidate import consolidate
 from crmmigrate.transform.dedupe.crm import (
     dedupe_objects,
     default_rules_path,
@@ -42,6 +43,7 @@ class CleanResult:
     objects: dict[str, dict[str, int]]
     changes: int
     dedupe: dict[str, Any] = field(default_factory=dict)
+    customers: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +52,7 @@ class CleanResult:
             "objects": self.objects,
             "changes": self.changes,
             "dedupe": self.dedupe,
+            "customers": self.customers,
         }
 
 
@@ -176,6 +179,13 @@ def clean_project(
         if project.config.dedupe.enabled:
             progress("finding duplicates")
             frames, dedupe_stats = _dedupe(project, run, frames, clusters, objects, log)
+        customers = consolidate(frames, project.schema, project.config.customers, log)
+        archived: dict[str, pd.DataFrame] = {}
+        if customers is not None:
+            progress("consolidating customers from orders")
+            frames, archived = customers.frames, customers.archived
+            for obj_name, frame in archived.items():
+                objects[obj_name]["archived"] = len(frame)
         for obj_name, frame in frames.items():
             fields = list(project.schema.objects[obj_name].fields)
             frame["_content_hash"] = content_hash(frame, fields)
@@ -186,6 +196,11 @@ def clean_project(
         progress("writing the run")
         for obj_name, frame in frames.items():
             _write_frame(frame, run.sub("clean", f"{obj_name}.parquet"), write_csv)
+        for obj_name, frame in archived.items():
+            _write_frame(frame, run.sub("clean", "archive", f"{obj_name}.parquet"), True)
+        if customers is not None:
+            write_safe_csv(customers.unmatched, run.sub("customers", "unmatched_orders.csv"))
+            write_safe_csv(customers.segments, run.sub("customers", "segments.csv"))
         rej = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
         rej = rej.reindex(columns=REJECT_COLUMNS).rename(columns=lambda c: c.lstrip("_"))
         write_safe_csv(rej, run.sub("clean", "rejected.csv"))
@@ -213,11 +228,14 @@ def clean_project(
                 "fields": {k: v.to_dict() for k, v in sorted(stats.items())},
                 "references": ref_stats,
                 "dedupe": dedupe_stats,
+                "customers": customers.stats if customers is not None else None,
                 "changes": changes.num_rows,
             },
         )
         write_reconciliation(run, build_reconciliation(run))
-    return CleanResult(run, objects, changes.num_rows, dedupe_stats)
+    return CleanResult(
+        run, objects, changes.num_rows, dedupe_stats, customers.stats if customers else None
+    )
 
 
 def _dedupe(

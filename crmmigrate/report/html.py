@@ -26,6 +26,7 @@ def render_reconciliation(report: RunReport) -> str:
         _fields(report),
         _validation(report),
         _dedupe(report),
+        _customers(report),
         _load(report),
         _backups(report),
         _timings(report),
@@ -41,8 +42,9 @@ def _header(report: RunReport) -> str:
     t = rec.totals()
     loaded = rec.stage == "load"
     last, last_n = ("loaded", t.loaded) if loaded else ("clean", t.clean)
+    archived = f"{num(t.archived)} archived + " if t.archived else ""
     equation = (
-        f"{num(t.read)} read = {num(last_n)} {last} + {num(t.merged)} merged + "
+        f"{num(t.read)} read = {num(last_n)} {last} + {num(t.merged)} merged + {archived}"
         f"{num(t.rejected if loaded else t.rejected_clean)} rejected"
     )
     ok = rec.balanced
@@ -93,11 +95,13 @@ def _flow_chart(report: RunReport, flow: ObjectFlow) -> str:
         Node("read", "read", flow.read, 1, "read"),
         Node("clean", "clean", flow.clean, 2, "clean"),
         Node("merged", "merged into another record", flow.merged, 2, "merged"),
+        Node("archived", "archived (inactive)", flow.archived, 2, "excluded"),
         Node("rejected_clean", "rejected at clean", flow.rejected_clean, 2, "rejected"),
     ]
     links += [
         Link("read", "clean", flow.clean),
         Link("read", "merged", flow.merged),
+        Link("read", "archived", flow.archived),
         Link("read", "rejected_clean", flow.rejected_clean),
     ]
     v = report.validation
@@ -151,27 +155,32 @@ def _flows(report: RunReport) -> str:
 def _objects(report: RunReport) -> str:
     rec = report.reconciliation
     loaded = rec.stage == "load"
-    headers = ["object", "read", "rejected (clean)", "merged", "clean"]
+    archived = bool(rec.totals().archived)
+    headers = ["object", "read", "rejected (clean)", "merged"]
+    headers += ["archived", "clean"] if archived else ["clean"]
     if loaded:
         headers += ["excluded (validation)", "rejected (target)", "loaded"]
     headers += ["check", "balanced"]
 
     def row(f: ObjectFlow) -> list[str]:
-        cells = [esc(f.object), num(f.read), num(f.rejected_clean), num(f.merged), num(f.clean)]
+        cells = [esc(f.object), num(f.read), num(f.rejected_clean), num(f.merged)]
+        cells += [num(f.archived), num(f.clean)] if archived else [num(f.clean)]
+        extra = (f.archived,) if archived else ()
         if loaded:
             cells += [num(f.rejected_validation), num(f.rejected_load), num(f.loaded)]
-            parts = (f.rejected, f.merged, f.loaded)
+            parts = (f.rejected, f.merged, *extra, f.loaded)
         else:
-            parts = (f.rejected_clean, f.merged, f.clean)
+            parts = (f.rejected_clean, f.merged, *extra, f.clean)
         check = " + ".join(num(p) for p in parts) + f" = {num(f.accounted)}"
         ok = '<span class="yes">✓ yes</span>' if f.balanced else '<span class="no">✗ NO</span>'
         return [*cells, check, ok]
 
     rows = [row(f) for f in rec.objects] + [row(rec.totals())]
+    plus = " + archived" if archived else ""
     invariant = (
-        "read = rejected (at clean, validation or load) + merged + loaded"
+        f"read = rejected (at clean, validation or load) + merged{plus} + loaded"
         if loaded
-        else "read = rejected at clean + merged + clean"
+        else f"read = rejected at clean + merged{plus} + clean"
     )
     numeric = range(1, len(headers) - 1)
     return (
@@ -288,6 +297,58 @@ def _validation(report: RunReport) -> str:
         + "validation.html</a>"
         + (f" ({more} more rules)" if more > 0 else "")
         + ".</p>"
+    )
+
+
+def _customers(report: RunReport) -> str:
+    c = report.customers
+    if not c:
+        return ""
+    rows = [
+        [
+            esc(s["segment"]),
+            num(s["customers"]),
+            f"{s['share']:.1%}",
+            num(s["orders"]),
+            "–" if s["order_total"] is None else f"{s['order_total']:,.0f} {esc(s['currency'])}",
+            f"{s['median_recency_days']:,.0f}",
+        ]
+        for s in c["segments"]
+    ]
+    segments = (
+        table(
+            ["segment", "customers", "share", "orders", "order total", "median days since last"],
+            rows,
+            numeric=[1, 2, 3, 4, 5],
+        )
+        if rows
+        else '<p class="muted">No customer has orders.</p>'
+    )
+    reasons = ", ".join(f"{num(n)} {esc(k)}" for k, n in c["unmatched_reasons"].items())
+    notes = [
+        f"{num(c['with_orders'])} of {num(c['customers'])} {esc(c['customer_object'])} have "
+        f"orders; RFM scores by {esc(c['rfm'])}, recency measured from "
+        f"{esc(c['reference_date'])}.",
+        f"{num(c['orders_without_customer'])} of {num(c['orders'])} orders have no customer"
+        + (f" ({reasons})" if reasons else "")
+        + ": listed in <code>customers/unmatched_orders.csv</code>.",
+    ]
+    if c.get("activity"):
+        notes.append(
+            f"Activity before {esc(c['inactive_before'])}: "
+            + ", ".join(f"{num(n)} {esc(k)}" for k, n in sorted(c["activity"].items()))
+            + "."
+        )
+    if c.get("archived"):
+        notes.append(
+            "Archived to <code>clean/archive/</code> instead of the load: "
+            + ", ".join(f"{num(n)} {esc(k)}" for k, n in c["archived"].items())
+            + "."
+        )
+    return (
+        '<h2 id="customers">Customers from orders</h2>'
+        + "".join(f'<p class="note">{n}</p>' for n in notes)
+        + segments
     )
 
 

@@ -147,6 +147,7 @@ class RunReport:
     validation: ValidationSummary | None
     dedupe: DedupeSummary | None
     load: LoadSummary | None
+    customers: dict[str, Any] | None = None  # the clean stage's customers-from-orders summary
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,6 +159,7 @@ class RunReport:
             "clean_timings": self.clean_timings,
             "validation": self.validation.to_dict() if self.validation else None,
             "dedupe": self.dedupe.to_dict() if self.dedupe else None,
+            "customers": self.customers,
             "load": asdict(self.load) if self.load else None,
         }
 
@@ -187,6 +189,7 @@ def build_report(run: Run, rec: Reconciliation | None = None) -> RunReport:
         validation=validation,
         dedupe=_dedupe(run.path / CLUSTERS),
         load=_load(load) if load else None,
+        customers=clean.get("customers"),
     )
 
 

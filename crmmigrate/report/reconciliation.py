@@ -1,7 +1,9 @@
 """The reconciliation: where every record read went, per object, from one model.
 
-Per object: ``read`` = ``rejected`` (at clean, validation or load) + ``merged`` + ``loaded``,
-once a load has run; before it, ``read`` = ``rejected`` + ``merged`` + ``clean``. The invariant
+Per object: ``read`` = ``rejected`` (at clean, validation or load) + ``merged`` + ``archived``
++ ``loaded``, once a load has run; before it, ``read`` = ``rejected`` + ``merged`` +
+``archived`` + ``clean``. ``archived`` counts inactive customers (and the records that follow
+them) that ``customers.archive`` wrote to ``clean/archive/`` instead of the load. The invariant
 is checked here and a mismatch fails the run (exit 1).
 """
 
@@ -28,6 +30,7 @@ class ObjectFlow:
     read: int = 0
     rejected_clean: int = 0
     merged: int = 0
+    archived: int = 0
     clean: int = 0
     rejected_validation: int = 0
     rejected_load: int = 0
@@ -44,12 +47,12 @@ class ObjectFlow:
     @property
     def accounted(self) -> int:
         if self.loaded is None:
-            return self.rejected_clean + self.merged + self.clean
-        return self.rejected + self.merged + self.loaded
+            return self.rejected_clean + self.merged + self.archived + self.clean
+        return self.rejected + self.merged + self.archived + self.loaded
 
     @property
     def balanced(self) -> bool:
-        clean_ok = self.read == self.rejected_clean + self.merged + self.clean
+        clean_ok = self.read == self.rejected_clean + self.merged + self.archived + self.clean
         return clean_ok and self.read == self.accounted
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,6 +85,7 @@ class Reconciliation:
             "read",
             "rejected_clean",
             "merged",
+            "archived",
             "clean",
             "rejected_validation",
             "rejected_load",
@@ -99,7 +103,9 @@ class Reconciliation:
             "config_hash": self.config_hash,
             "stage": self.stage,
             "balanced": self.balanced,
-            "invariant": "read = loaded + merged + rejected (before a load: clean for loaded)",
+            "invariant": (
+                "read = loaded + merged + archived + rejected (before a load: clean for loaded)"
+            ),
             "objects": [o.to_dict() for o in self.objects],
             "total": self.totals().to_dict(),
             "timings": self.timings,
@@ -124,6 +130,7 @@ def build_reconciliation(run: Run) -> Reconciliation:
                 read=counts.get("read", 0),
                 rejected_clean=counts.get("rejected", 0),
                 merged=counts.get("merged", 0),
+                archived=counts.get("archived", 0),
                 clean=counts.get("clean", 0),
                 rejected_validation=lo.get("excluded", 0),
                 rejected_load=lo.get("failed", 0),

@@ -3,13 +3,15 @@
 :func:`order_history` turns order rows (one per order) into one row per customer: first and
 last order date, order count, total and average amount in the customer's main currency, and the
 favourite channel. :func:`rfm` scores recency, frequency and monetary value in quantile buckets
-(quintiles by default) and names the standard segments from the recency × frequency grid.
-Everything is a pandas groupby over whole columns; 5M orders take seconds
-(``benchmarks/bench_customers.py``). Wiring into ``clean`` (history on the contact record,
-orders without a customer reported) is the next step of issue #7.
+(quintiles by default, or fixed edges) and names the standard segments from the recency ×
+frequency grid. Everything is a pandas groupby over whole columns; 5M orders take seconds
+(``benchmarks/bench_customers.py``). :mod:`crmmigrate.transform.consolidate` puts the results
+on the customer records of a run.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -40,18 +42,19 @@ HISTORY_COLUMNS = [
     "favourite_channel",
 ]
 
-# (recency score, frequency score) on 1..5 → segment; the widely used RFM grid
+# (recency score, frequency score) on 1..5 → segment; the widely used RFM grid. The names are
+# the values of the target schema's rfm_segment picklist.
 _SEGMENT_GRID = {
-    "champions": [(r, f) for r in (4, 5) for f in (4, 5)],
-    "loyal": [(3, f) for f in (4, 5)] + [(r, 3) for r in (3, 4, 5)],
-    "potential loyalist": [(r, 2) for r in (4, 5)] + [(3, 2)],
-    "new": [(5, 1)],
-    "promising": [(4, 1)],
-    "about to sleep": [(3, 1)],
-    "at risk": [(r, f) for r in (1, 2) for f in (3, 4)],
-    "cannot lose them": [(r, 5) for r in (1, 2)],
-    "hibernating": [(2, f) for f in (1, 2)],
-    "lost": [(1, f) for f in (1, 2)],
+    "Champions": [(r, f) for r in (4, 5) for f in (4, 5)],
+    "Loyal": [(3, f) for f in (4, 5)] + [(r, 3) for r in (3, 4, 5)],
+    "Potential Loyalist": [(r, 2) for r in (4, 5)] + [(3, 2)],
+    "New": [(5, 1)],
+    "Promising": [(4, 1)],
+    "About To Sleep": [(3, 1)],
+    "At Risk": [(r, f) for r in (1, 2) for f in (3, 4)],
+    "Cannot Lose Them": [(r, 5) for r in (1, 2)],
+    "Hibernating": [(2, f) for f in (1, 2)],
+    "Lost": [(1, f) for f in (1, 2)],
 }
 SEGMENTS = tuple(_SEGMENT_GRID)
 
@@ -99,7 +102,8 @@ def order_history(
         .sort_values(["customer", "count", "currency"], ascending=[True, False, True])
     )
     main = per_currency.drop_duplicates("customer").set_index("customer")
-    out["order_total"] = main["sum"].reindex(out.index)
+    # a customer whose orders were all cancelled or returned has bought nothing: 0, not unknown
+    out["order_total"] = main["sum"].reindex(out.index).fillna(0.0)
     out["average_order"] = (main["sum"] / main["count"]).reindex(out.index)
     out["currency"] = main["currency"].reindex(out.index)
     counted = main["count"].reindex(out.index).fillna(0)
@@ -126,8 +130,28 @@ def _scores(values: pd.Series, bins: int, higher_is_better: bool = True) -> pd.S
     return pd.Series(buckets.clip(1, bins).astype(np.int64), index=values.index)
 
 
-def rfm(history: pd.DataFrame, reference_date: str, bins: int = 5) -> pd.DataFrame:
-    """Recency, frequency and monetary scores (1..bins, higher = better) and the segment."""
+def _edge_scores(values: pd.Series, edges: Sequence[float], higher_is_better: bool) -> pd.Series:
+    """Bucket 1..len(edges)+1 by fixed edges: a value <= edges[0] is in the first bucket."""
+    bucket = np.searchsorted(np.asarray(edges, dtype=np.float64), values.to_numpy(np.float64))
+    score = bucket + 1 if higher_is_better else len(edges) + 1 - bucket
+    return pd.Series(score.astype(np.int64), index=values.index)
+
+
+def rfm(
+    history: pd.DataFrame,
+    reference_date: str,
+    bins: int = 5,
+    *,
+    recency_edges: Sequence[float] | None = None,
+    frequency_edges: Sequence[float] | None = None,
+    monetary_edges: Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """Recency, frequency and monetary scores (1..bins, higher = better) and the segment.
+
+    Scores are quantile buckets of the customers given, unless fixed edges are: four ascending
+    numbers per measure (recency in days: up to the first edge scores 5; frequency and
+    monetary: up to the first edge scores 1).
+    """
     if bins != 5:
         raise ValueError("the named segments are defined on quintiles (bins: 5)")
     reference = pd.Timestamp(reference_date)
@@ -138,9 +162,23 @@ def rfm(history: pd.DataFrame, reference_date: str, bins: int = 5) -> pd.DataFra
         for col in ("r_score", "f_score", "m_score", "rfm_segment"):
             out[col] = pd.Series(dtype=object)
         return out
-    out["r_score"] = _scores(-recency, bins)
-    out["f_score"] = _scores(history["order_count"], bins)
-    out["m_score"] = _scores(history["order_total"].fillna(0), bins)
+    frequency = history["order_count"]
+    monetary = history["order_total"].fillna(0)
+    out["r_score"] = (
+        _edge_scores(recency, recency_edges, higher_is_better=False)
+        if recency_edges
+        else _scores(-recency, bins)
+    )
+    out["f_score"] = (
+        _edge_scores(frequency, frequency_edges, higher_is_better=True)
+        if frequency_edges
+        else _scores(frequency, bins)
+    )
+    out["m_score"] = (
+        _edge_scores(monetary, monetary_edges, higher_is_better=True)
+        if monetary_edges
+        else _scores(monetary, bins)
+    )
     grid = np.empty((bins + 1, bins + 1), dtype=object)
     for name, cells in _SEGMENT_GRID.items():
         for r, f in cells:

@@ -68,11 +68,11 @@ def test_rfm_scores_and_segments(history: pd.DataFrame) -> None:
     # money: C 1000, E 1000 (tie), A 600, B 50, D 40
     assert scores["m_score"].to_dict() == {"A": 3, "B": 2, "C": 4, "D": 1, "E": 5}
     assert scores["rfm_segment"].to_dict() == {
-        "A": "champions",
-        "B": "new",
-        "C": "hibernating",
-        "D": "cannot lose them",
-        "E": "loyal",
+        "A": "Champions",
+        "B": "New",
+        "C": "Hibernating",
+        "D": "Cannot Lose Them",
+        "E": "Loyal",
     }
     assert set(scores["rfm_segment"]) <= set(SEGMENTS)
 
@@ -87,3 +87,25 @@ def test_every_customer_gets_a_named_segment() -> None:
         }
     )
     assert rfm(history, "2021-01-01")["rfm_segment"].notna().all()
+
+
+def test_rfm_with_fixed_edges(history: pd.DataFrame) -> None:
+    # recency days at 2025-12-31: A 11, B 1, C 639, D 975, E 59
+    scores = rfm(
+        history,
+        "2025-12-31",
+        recency_edges=[30, 90, 180, 365],
+        frequency_edges=[1, 2, 3, 4],
+        monetary_edges=[100, 500, 1000, 5000],
+    )
+    assert scores["r_score"].to_dict() == {"A": 5, "B": 5, "C": 1, "D": 1, "E": 4}
+    # an order count on an edge falls in that edge's bucket: 3 orders → 3
+    assert scores["f_score"].to_dict() == {"A": 3, "B": 1, "C": 2, "D": 5, "E": 2}
+    assert scores["m_score"].to_dict() == {"A": 3, "B": 1, "C": 3, "D": 1, "E": 3}
+    assert scores["rfm_segment"].to_dict() == {
+        "A": "Loyal",
+        "B": "New",
+        "C": "Lost",
+        "D": "Cannot Lose Them",
+        "E": "Potential Loyalist",
+    }

@@ -92,7 +92,16 @@ def consolidate(
     fields = schema.objects[customer_obj].fields
 
     history = order_history(orders, customer=ref_field)
-    history = history[history.index.isin(customers[EXTERNAL_ID])]
+    # each customer record's row in ``history`` (-1: no orders), from one hash lookup; a
+    # customer key of the orders that no record has was reported by the reference resolution
+    keys = customers[EXTERNAL_ID]
+    where = history.index.get_indexer(keys.to_numpy(dtype=object))
+    known = np.zeros(len(history), dtype=bool)
+    known[where[where >= 0]] = True
+    if not known.all():
+        renumber = np.cumsum(known) - 1
+        history = history[known]
+        where = np.where(where >= 0, renumber[np.maximum(where, 0)], -1)
     reference = _reference_date(settings, history)
     edges = settings.rfm
     scores = rfm(
@@ -104,13 +113,14 @@ def consolidate(
     )
     values = _field_values(history, scores)
     updated = customers.copy()
-    keys = updated[EXTERNAL_ID]
-    has_orders = keys.isin(history.index).to_numpy()
-    for fname, by_customer in values.items():
+    has_orders = where >= 0
+    at = np.maximum(where, 0)
+    for fname, by_row in values.items():
         if fname not in fields:
             continue
         rule = "customers.rfm" if fname in RFM_FIELDS else "customers.history"
-        after = keys.map(by_customer)
+        column = by_row.to_numpy(dtype=object)
+        after = pd.Series(column[at] if len(column) else None, index=updated.index, dtype=object)
         _set(updated, customer_obj, fname, after, has_orders, rule, log)
 
     activity = _activity(updated, settings, fields)

@@ -29,6 +29,7 @@ from crmmigrate.transform.dedupe.crm import (
     read_decisions,
 )
 from crmmigrate.transform.dedupe.merge import merge_repeated_keys
+from crmmigrate.transform.dedupe.survivorship import CONFLICT_COLUMNS
 from crmmigrate.transform.mapping import REJECT_COLUMNS, map_source
 from crmmigrate.transform.references import resolve_references
 from crmmigrate.transform.standardise.dispatch import FieldStats, SourceContext, standardise_frame
@@ -161,6 +162,7 @@ def clean_project(
         progress("merging repeated keys")
         frames: dict[str, pd.DataFrame] = {}
         clusters: dict[str, pd.DataFrame] = {}
+        conflicts: list[pd.DataFrame] = []
         for obj_name, parts in per_object.items():
             fields = list(project.schema.objects[obj_name].fields)
             frame = pd.concat(parts, ignore_index=True)
@@ -171,6 +173,7 @@ def clean_project(
             # columns only some sources have come back from concat as NaN: the contract is None
             frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
             merged = merge_repeated_keys(frame, obj_name, [f for f in fields if f in frame], log)
+            conflicts.append(merged.conflicts)
             clusters[obj_name] = merged.clusters
             objects[obj_name]["merged"] = merged.merged
             frames[obj_name] = merged.records
@@ -178,7 +181,7 @@ def clean_project(
         dedupe_stats: dict[str, Any] = {"enabled": project.config.dedupe.enabled}
         if project.config.dedupe.enabled:
             progress("finding duplicates")
-            frames, dedupe_stats = _dedupe(project, run, frames, clusters, objects, log)
+            frames, dedupe_stats = _dedupe(project, run, frames, clusters, objects, log, conflicts)
         customers = consolidate(frames, project.schema, project.config.customers, log)
         archived: dict[str, pd.DataFrame] = {}
         if customers is not None:
@@ -209,6 +212,12 @@ def clean_project(
         write_safe_csv(
             pd.concat(list(clusters.values()), ignore_index=True), run.sub("dedupe", "clusters.csv")
         )
+        found = [c for c in conflicts if len(c)]
+        conflict_frame = (
+            pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CONFLICT_COLUMNS)
+        )
+        write_safe_csv(conflict_frame, run.sub("dedupe", "conflicts.csv"))
+        dedupe_stats["conflicts"] = len(conflict_frame)
         timings["write"] = time.monotonic() - t0
         timings["total"] = time.monotonic() - started
 
@@ -245,6 +254,7 @@ def _dedupe(
     clusters: dict[str, pd.DataFrame],
     objects: dict[str, dict[str, int]],
     log: ChangeLog,
+    conflicts: list[pd.DataFrame],
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Fuzzy dedupe and cross-object links; folds the results into ``clusters``/``objects``."""
     settings = project.config.dedupe
@@ -268,6 +278,7 @@ def _dedupe(
         base["score"] = score.where(score.notna() & (score != ""), base["score"])
     for obj_name, count in outcome.merged.items():
         objects[obj_name]["merged"] += count
+    conflicts.append(outcome.conflicts)
     write_safe_csv(outcome.review, run.sub("dedupe", "review.csv"))
     write_safe_csv(outcome.links, run.sub("dedupe", "links.csv"))
     stats = dict(outcome.stats)

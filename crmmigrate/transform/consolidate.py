@@ -95,7 +95,7 @@ def consolidate(
     # each customer record's row in ``history`` (-1: no orders), from one hash lookup; a
     # customer key of the orders that no record has was reported by the reference resolution
     keys = customers[EXTERNAL_ID]
-    where = history.index.get_indexer(keys.to_numpy(dtype=object))
+    where = history.index.get_indexer(pd.Index(keys.to_numpy(dtype=object)))
     known = np.zeros(len(history), dtype=bool)
     known[where[where >= 0]] = True
     if not known.all():

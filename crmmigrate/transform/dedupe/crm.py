@@ -25,7 +25,7 @@ from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.dedupe.compare import LEVELS
 from crmmigrate.transform.dedupe.engine import DECISIONS, find_duplicates
 from crmmigrate.transform.dedupe.spec import DedupeRules, LinkSpec, ObjectSpec, load_dedupe_rules
-from crmmigrate.transform.dedupe.survivorship import merge_clusters
+from crmmigrate.transform.dedupe.survivorship import CONFLICT_COLUMNS, merge_clusters
 
 NAME_KEYS = ["_name_keys_1", "_name_keys_2", "_name_keys_3"]
 LINK_COLUMNS = ["from_object", "from_id", "to_object", "to_id", "matched_on", "status"]
@@ -112,6 +112,7 @@ class DedupeOutcome:
     links: pd.DataFrame
     merged: dict[str, int]
     stats: dict[str, Any] = field(default_factory=dict)
+    conflicts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONFLICT_COLUMNS))
 
 
 def _name_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -152,6 +153,7 @@ def dedupe_objects(
     out_frames = dict(frames)
     clusters: dict[str, pd.DataFrame] = {}
     reviews: list[pd.DataFrame] = []
+    conflicts: list[pd.DataFrame] = []
     merged: dict[str, int] = {}
     stats: dict[str, Any] = {}
     remap: dict[str, dict[str, str]] = {}
@@ -174,6 +176,7 @@ def dedupe_objects(
             seconds=seconds, scores=frame["external_id"].map(by_id["score"]),
         )  # fmt: skip
         out_frames[obj_name] = outcome.records
+        conflicts.append(outcome.conflicts)
         clusters[obj_name] = outcome.clusters
         merged[obj_name] = outcome.merged
         remap[obj_name] = outcome.remap
@@ -208,7 +211,11 @@ def dedupe_objects(
     stats["links"] = {
         status: int(n) for status, n in link_frame["status"].value_counts().sort_index().items()
     }
-    return DedupeOutcome(out_frames, clusters, review, link_frame, merged, stats)
+    found = [c for c in conflicts if len(c)]
+    conflict_frame = (
+        pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CONFLICT_COLUMNS)
+    )
+    return DedupeOutcome(out_frames, clusters, review, link_frame, merged, stats, conflict_frame)
 
 
 def _relabel(base: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:

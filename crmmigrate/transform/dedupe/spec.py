@@ -51,6 +51,11 @@ class Survivorship(_Strict):
     source_priority: list[str] = Field(
         default_factory=list, description="source names, most trusted first"
     )
+    conflicts: Literal["report", "choose"] = Field(
+        default="report",
+        description="when the survivor lacks a value and the other records disagree: report "
+        "the candidates and leave it empty (report), or take one by the rule (choose)",
+    )
 
 
 class ObjectSpec(_Strict):

@@ -10,6 +10,11 @@ record). Each field then takes the first non-empty value in its own rule's order
 * ``most_frequent`` — the value most records in the cluster hold;
 * ``longest`` — the longest value.
 
+A gap is never filled by a guess: when the survivor has no value and the other records of its
+cluster hold different ones (two birth dates), the field stays empty and the candidates are
+listed in ``Merged.conflicts`` — unless the field has a rule of its own in ``fields`` (the user
+chose how to decide) or a ``second`` field that keeps both values, or ``conflicts: choose``.
+
 Nothing is thrown away: a losing phone moves to the field's ``second`` field (``other_phone``)
 when that is empty, and every other losing value is written to the change log
 (``merge.lost``, status ``merged``) against the record that held it. Work is done with pandas
@@ -27,6 +32,7 @@ from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.dedupe.spec import SurvivorRule, Survivorship
 
 CLUSTER_COLUMNS = ["record_id", "object", "source", "source_key", "cluster_id", "score", "survivor"]
+CONFLICT_COLUMNS = ["record_id", "object", "field", "cluster_id", "records", "candidates"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class Merged:
     clusters: pd.DataFrame
     merged: int
     remap: dict[str, str] = field(default_factory=dict)  # loser external id → survivor's
+    # gaps left empty because the cluster's other records disagree (CONFLICT_COLUMNS)
+    conflicts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONFLICT_COLUMNS))
 
 
 def _rank_keys(
@@ -134,6 +142,7 @@ def merge_clusters(
     result = frame.copy()
     targets = survivor_row.loc[key[multi].unique()].to_numpy()  # survivor row per multi cluster
     final: dict[str, pd.Series] = {}  # per field: final value by cluster key
+    conflicts: list[pd.DataFrame] = []
     for fname in fields:
         rule = rules.fields.get(fname, rules.default)
         chosen = _choose(members, key[multi], fname, rule, keys)
@@ -142,6 +151,28 @@ def merge_clusters(
         cluster_keys = key[targets].to_numpy()
         picked = pd.Series(cluster_keys).map(chosen).to_numpy(dtype=object)
         has = pd.notna(picked)
+        decides = rules.conflicts == "choose" or fname in rules.fields or fname in (seconds or {})
+        if not decides and has.any():
+            gap = has & before.isna().to_numpy()
+            if gap.any():
+                found = _conflicts(members, key[multi], fname, cluster_keys[gap])
+                if len(found):
+                    open_ = np.isin(cluster_keys, found.index.to_numpy())
+                    has &= ~open_
+                    conflicts.append(
+                        pd.DataFrame(
+                            {
+                                "record_id": result.loc[targets[open_], "_record_id"].to_numpy(),
+                                "object": obj_name,
+                                "field": fname,
+                                "cluster_id": cluster_id[targets[open_]].to_numpy(),
+                                "records": found["records"].reindex(cluster_keys[open_]).to_numpy(),
+                                "candidates": found["candidates"]
+                                .reindex(cluster_keys[open_])
+                                .to_numpy(),
+                            }
+                        )
+                    )
         after[has] = picked[has]
         if has.any():
             result.loc[targets, fname] = after.to_numpy(dtype=object)
@@ -169,7 +200,37 @@ def merge_clusters(
         )
     )
     remap = {k: v for k, v in remap.items() if k != v}
-    return Merged(survivors, clusters, merged, remap)
+    found = (
+        pd.concat(conflicts, ignore_index=True)
+        if conflicts
+        else pd.DataFrame(columns=CONFLICT_COLUMNS)
+    )
+    return Merged(survivors, clusters, merged, remap, found)
+
+
+def _conflicts(
+    members: pd.DataFrame, key: pd.Series, fname: str, wanted: np.ndarray
+) -> pd.DataFrame:
+    """Clusters among ``wanted`` whose records hold two or more different values of ``fname``:
+    index cluster key; ``records`` (how many hold a value) and ``candidates`` (" | "-joined)."""
+    values = members[fname]
+    present = values.notna().to_numpy() & np.isin(key.to_numpy(), wanted)
+    if not present.any():
+        return pd.DataFrame(columns=["records", "candidates"])
+    table = pd.DataFrame(
+        {"key": key.to_numpy()[present], "value": values.to_numpy(dtype=object)[present]}
+    )
+    table["value"] = table["value"].astype(str)
+    distinct = table.drop_duplicates(["key", "value"])
+    several = distinct["key"].duplicated(keep=False)
+    if not several.any():
+        return pd.DataFrame(columns=["records", "candidates"])
+    open_keys = distinct.loc[several, "key"].unique()
+    holders = table[table["key"].isin(open_keys)].groupby("key").size()
+    candidates = (
+        distinct[several].sort_values(["key", "value"]).groupby("key")["value"].agg(" | ".join)
+    )
+    return pd.DataFrame({"records": holders, "candidates": candidates})
 
 
 def _choose(

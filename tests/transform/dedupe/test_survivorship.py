@@ -74,7 +74,53 @@ def test_source_priority_picks_the_survivor() -> None:
     records, _, _ = merged(Survivorship(default="source_priority", source_priority=["shop"]))
     assert "shop:M1" in records.index
     assert records.loc["shop:M1", "phone"] == "+85262222222"
+
+
+def _merge_with_conflicts(rules: Survivorship) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    log = ChangeLog()
+    key = pd.Series(["X", "X", "X", "Y"])
+    out = merge_clusters(
+        frame(), "contacts", FIELDS, key, rules, log, seconds={"phone": "other_phone"}
+    )
+    return out.records.set_index("external_id"), out.conflicts, log.frame()
+
+
+def test_a_gap_the_others_disagree_on_is_reported_not_guessed() -> None:
+    # the shop record survives (priority) without a title; the two CRM records hold different
+    # titles, so neither is taken: the title stays empty and the candidates are listed
+    records, conflicts, changes = _merge_with_conflicts(
+        Survivorship(default="source_priority", source_priority=["shop"])
+    )
+    assert records.loc["shop:M1", "title"] is None
+    assert conflicts.to_dict("records") == [
+        {
+            "record_id": "shop#1",
+            "object": "contacts",
+            "field": "title",
+            "cluster_id": "shop#1",
+            "records": 2,
+            "candidates": "Manager of Sales | Mgr",
+        }
+    ]
+    lost = changes[(changes["rule"] == "merge.lost") & (changes["field"] == "title")]
+    assert set(lost["before"]) == {"Mgr", "Manager of Sales"}  # both kept in the change log
+    # a gap the others agree on is filled: both CRM records have old@x.com
+    assert records.loc["shop:M1", "email"] == "new@x.com"  # its own value
+    # a phone disagreement is no conflict: the second field keeps the other number
+    assert "phone" not in set(conflicts["field"])
+
+
+def test_a_field_rule_or_conflicts_choose_decides_instead() -> None:
+    rules = Survivorship(
+        default="source_priority", source_priority=["shop"], fields={"title": "longest"}
+    )
+    records, conflicts, _ = _merge_with_conflicts(rules)
+    assert records.loc["shop:M1", "title"] == "Manager of Sales"
+    assert conflicts.empty
+    chosen = Survivorship(default="source_priority", source_priority=["shop"], conflicts="choose")
+    records, conflicts, _ = _merge_with_conflicts(chosen)
     assert records.loc["shop:M1", "title"] in ("Mgr", "Manager of Sales")
+    assert conflicts.empty
 
 
 def test_every_value_survives_somewhere() -> None:

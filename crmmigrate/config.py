@@ -224,6 +224,11 @@ class Customers(_Strict):
         description="Write inactive customers (and their orders) to clean/archive/ instead of "
         "the CRM load; counted as archived",
     )
+    unmatched_orders: Literal["report", "create"] = Field(
+        default="report",
+        description="Guest orders that match no customer: list them (report), or create one "
+        "customer per e-mail (else phone) from the orders' customer_* fields (create)",
+    )
 
 
 class Config(_Strict):

@@ -17,8 +17,10 @@ import pandas as pd
 import pytest
 
 from crmmigrate.config import load_config
+from crmmigrate.pipeline.clean import clean_project
 from crmmigrate.pipeline.load import load_run
 from crmmigrate.pipeline.run import RunResult, run_project
+from crmmigrate.report.reconciliation import build_reconciliation
 from crmmigrate.runs import read_json
 
 SAMPLES = Path(__file__).parent.parent / "samples"
@@ -456,3 +458,27 @@ def test_order_sheets_become_customers_as_the_readme_says(demo: tuple[Path, RunR
     latest = contacts[["last_order_date", "created_date"]].max(axis=1)
     assert set(contacts.loc[latest < "2024-01-01", "activity_status"]) == {"Inactive"}
     assert set(contacts.loc[latest >= "2024-01-01", "activity_status"]) == {"Active"}
+
+
+def test_create_and_archive_keep_the_books_balanced(tmp_path: Path) -> None:
+    root = tmp_path / "samples"
+    shutil.copytree(SAMPLES, root, ignore=shutil.ignore_patterns("runs", "*.db"))
+    config = root / "crmmigrate.yaml"
+    text = config.read_text("utf-8").replace("  archive: false", "  archive: true")
+    config.write_text(text + "  unmatched_orders: create\n", "utf-8")
+    result = clean_project(load_config(config))
+    rec = build_reconciliation(result.run)
+    assert rec.balanced
+    flows = {f.object: f for f in rec.objects}
+    assert flows["contacts"].created == 2  # the 2 guests who match no member
+    stats = read_json(result.run.manifest_path)["stages"]["clean"]["customers"]
+    assert stats["archived"]["contacts"] == flows["contacts"].archived == 271
+    # every order is from 2025, so no inactive customer has one: no order follows them
+    assert stats["archived"].get("orders", 0) == flows["orders"].archived == 0
+    archive = pd.read_parquet(result.run.path / "clean" / "archive" / "contacts.parquet")
+    assert set(archive["activity_status"]) == {"Inactive"} and len(archive) == 271
+    assert (result.run.path / "clean" / "archive" / "contacts.csv").is_file()
+    clean = pd.read_parquet(result.run.path / "clean" / "contacts.parquet")
+    assert set(clean["activity_status"]) == {"Active"}
+    orders = pd.read_parquet(result.run.path / "clean" / "orders.parquet")
+    assert not orders["customer"].isin(archive["external_id"]).any()  # none left dangling

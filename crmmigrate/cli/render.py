@@ -20,8 +20,10 @@ def _n(value: int | None) -> str:
 def reconciliation_table(rec: Reconciliation) -> Table:
     loaded = rec.stage == "load"
     archived = bool(rec.totals().archived)
+    created = bool(rec.totals().created)
     table = Table(title=f"Reconciliation — run {rec.run_id}", title_justify="left")
-    cols = ["object", "read", "rejected", "merged", *(["archived"] if archived else []), "clean"]
+    cols = ["object", "read", *(["created"] if created else []), "rejected", "merged"]
+    cols += [*(["archived"] if archived else []), "clean"]
     if loaded:
         cols += ["loaded", "inserted", "updated", "unchanged"]
     cols.append("balanced")
@@ -29,7 +31,8 @@ def reconciliation_table(rec: Reconciliation) -> Table:
         table.add_column(col, justify="left" if col == "object" else "right", min_width=len(col))
 
     def row(flow: ObjectFlow, *, bold: bool = False) -> list[str]:
-        cells = [flow.object, _n(flow.read), _n(flow.rejected), _n(flow.merged)]
+        cells = [flow.object, _n(flow.read), *([_n(flow.created)] if created else [])]
+        cells += [_n(flow.rejected), _n(flow.merged)]
         cells += [_n(flow.archived)] if archived else []
         cells.append(_n(flow.clean))
         if loaded:
@@ -44,7 +47,10 @@ def reconciliation_table(rec: Reconciliation) -> Table:
     table.add_section()
     table.add_row(*row(rec.totals(), bold=True))
     last = "loaded" if loaded else "clean"
-    table.caption = f"read = {last} + merged + {'archived + ' if archived else ''}rejected"
+    table.caption = (
+        f"read{' + created' if created else ''} = {last} + merged + "
+        f"{'archived + ' if archived else ''}rejected"
+    )
     return table
 
 

@@ -187,6 +187,8 @@ def clean_project(
         if customers is not None:
             progress("consolidating customers from orders")
             frames, archived = customers.frames, customers.archived
+            if customers.stats["created"]:
+                objects[customers.stats["customer_object"]]["created"] = customers.stats["created"]
             for obj_name, frame in archived.items():
                 objects[obj_name]["archived"] = len(frame)
         for obj_name, frame in frames.items():

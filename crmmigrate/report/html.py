@@ -43,8 +43,9 @@ def _header(report: RunReport) -> str:
     loaded = rec.stage == "load"
     last, last_n = ("loaded", t.loaded) if loaded else ("clean", t.clean)
     archived = f"{num(t.archived)} archived + " if t.archived else ""
+    created = f" + {num(t.created)} created" if t.created else ""
     equation = (
-        f"{num(t.read)} read = {num(last_n)} {last} + {num(t.merged)} merged + {archived}"
+        f"{num(t.read)} read{created} = {num(last_n)} {last} + {num(t.merged)} merged + {archived}"
         f"{num(t.rejected if loaded else t.rejected_clean)} rejected"
     )
     ok = rec.balanced
@@ -156,14 +157,16 @@ def _objects(report: RunReport) -> str:
     rec = report.reconciliation
     loaded = rec.stage == "load"
     archived = bool(rec.totals().archived)
-    headers = ["object", "read", "rejected (clean)", "merged"]
+    created = bool(rec.totals().created)
+    headers = ["object", "read", *(["created"] if created else []), "rejected (clean)", "merged"]
     headers += ["archived", "clean"] if archived else ["clean"]
     if loaded:
         headers += ["excluded (validation)", "rejected (target)", "loaded"]
     headers += ["check", "balanced"]
 
     def row(f: ObjectFlow) -> list[str]:
-        cells = [esc(f.object), num(f.read), num(f.rejected_clean), num(f.merged)]
+        cells = [esc(f.object), num(f.read), *([num(f.created)] if created else [])]
+        cells += [num(f.rejected_clean), num(f.merged)]
         cells += [num(f.archived), num(f.clean)] if archived else [num(f.clean)]
         extra = (f.archived,) if archived else ()
         if loaded:
@@ -172,15 +175,18 @@ def _objects(report: RunReport) -> str:
         else:
             parts = (f.rejected_clean, f.merged, *extra, f.clean)
         check = " + ".join(num(p) for p in parts) + f" = {num(f.accounted)}"
+        if created:
+            check += f" (read + created {num(f.read + f.created)})"
         ok = '<span class="yes">✓ yes</span>' if f.balanced else '<span class="no">✗ NO</span>'
         return [*cells, check, ok]
 
     rows = [row(f) for f in rec.objects] + [row(rec.totals())]
     plus = " + archived" if archived else ""
+    left = "read + created" if created else "read"
     invariant = (
-        f"read = rejected (at clean, validation or load) + merged{plus} + loaded"
+        f"{left} = rejected (at clean, validation or load) + merged{plus} + loaded"
         if loaded
-        else f"read = rejected at clean + merged{plus} + clean"
+        else f"{left} = rejected at clean + merged{plus} + clean"
     )
     numeric = range(1, len(headers) - 1)
     return (

@@ -21,11 +21,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from phonenumbers import NumberParseException, PhoneNumberType, number_type, parse
 
 from crmmigrate.config import Customers, customer_reference
 from crmmigrate.target_schema import EXTERNAL_ID, TargetSchema
 from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.customers import SEGMENTS, order_history, rfm
+from crmmigrate.transform.standardise.name import split as split_full_name
 
 # order_history column → the customer field it fills
 HISTORY_FIELDS = {
@@ -90,6 +92,12 @@ def consolidate(
         customers = pd.DataFrame({"_record_id": [], EXTERNAL_ID: []}, dtype=object)
     out = dict(frames)
     fields = schema.objects[customer_obj].fields
+    created = 0
+    if settings.unmatched_orders == "create":
+        orders, customers, created = _create_guests(
+            orders, customers, ref_field, settings.orders, customer_obj, set(fields), log
+        )
+        out[settings.orders] = orders
 
     history = order_history(orders, customer=ref_field)
     # each customer record's row in ``history`` (-1: no orders), from one hash lookup; a
@@ -160,6 +168,7 @@ def consolidate(
         "reference_date": reference.isoformat(),
         "rfm": "fixed edges" if any(vars(edges).values()) else "quintiles",
         "customers": len(customers),
+        "created": created,
         "with_orders": int(has_orders.sum()),
         "without_orders": int((~has_orders).sum()),
         "orders": len(orders),
@@ -188,6 +197,111 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {str(k): v.item() if isinstance(v, np.generic) else v for k, v in r.items()} for r in rows
     ]
+
+
+def _create_guests(
+    orders: pd.DataFrame,
+    customers: pd.DataFrame,
+    ref_field: str,
+    orders_obj: str,
+    customer_obj: str,
+    fields: set[str],
+    log: ChangeLog,
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """One new customer per guest (an order with no customer key that dedupe linked to no one)
+    with a name and an e-mail or phone: keyed by the e-mail, else the phone, so a guest who
+    ordered twice is one customer. Its name, e-mail and phone come from its latest order; its
+    created date is its first. The orders point at it; every set cell is logged
+    (``customers.create``). Guests without a name or contact detail stay unmatched."""
+    status = orders.get(f"_ref_{ref_field}_status")
+    guest = orders[ref_field].isna().to_numpy().copy()
+    if status is not None:
+        guest &= status.to_numpy(dtype=object) != "unresolved"
+    email = orders.get("customer_email")
+    phone = orders.get("customer_phone")
+    name = orders.get("customer_name")
+    if name is None or (email is None and phone is None) or not guest.any():
+        return orders, customers, 0
+    none = pd.Series(None, index=orders.index, dtype=object)
+    email = none if email is None else email
+    phone = none if phone is None else phone
+    key = email.where(email.notna(), phone)
+    usable = guest & key.notna().to_numpy() & name.notna().to_numpy()
+    if not usable.any():
+        return orders, customers, 0
+    table = pd.DataFrame(
+        {
+            "key": key[usable].to_numpy(dtype=object),
+            "date": orders.loc[usable, "order_date"].to_numpy(dtype=object),
+            "name": name[usable].to_numpy(dtype=object),
+            "email": email[usable].to_numpy(dtype=object),
+            "phone": phone[usable].to_numpy(dtype=object),
+            "row": np.flatnonzero(usable),
+        }
+    ).sort_values(["key", "date", "row"], na_position="first")
+    latest = table.drop_duplicates("key", keep="last").set_index("key")
+    first = table.drop_duplicates("key", keep="first").set_index("key")["date"]
+    external = f"{orders_obj}-guest:" + latest.index.to_series()
+    parts = split_full_name(latest["name"].reset_index(drop=True))
+    new = pd.DataFrame(
+        {
+            "_record_id": ("created:" + external).to_numpy(),
+            "_source": "customers.create",
+            "_source_key": latest.index.to_numpy(),
+            EXTERNAL_ID: external.to_numpy(),
+        },
+        dtype=object,
+    )
+    values = {
+        "salutation": parts.extras["salutation"],
+        "first_name": parts.extras["first"],
+        "last_name": parts.extras["last"].where(
+            parts.extras["last"].notna(), latest["name"].reset_index(drop=True)
+        ),
+        "email": latest["email"].reset_index(drop=True),
+        **_phone_fields(latest["phone"].reset_index(drop=True), fields),
+        "created_date": first.reindex(latest.index).reset_index(drop=True),
+        "lead_source": pd.Series("guest-order", index=new.index),
+    }
+    for fname, column in values.items():
+        if fname not in fields:
+            continue
+        new[fname] = column.to_numpy(dtype=object)
+        empty = pd.Series(None, index=new.index, dtype=object)
+        log.record(
+            new["_record_id"], customer_obj, fname, empty, new[fname], "customers.create", "filled"
+        )
+    customers = pd.concat([customers, new], ignore_index=True)
+    customers = customers.astype(object).where(customers.notna(), None)
+
+    orders = orders.copy()
+    before = orders[ref_field].copy()
+    rows = table["row"].to_numpy()
+    at = orders.index[rows]
+    orders.loc[at, ref_field] = (f"{orders_obj}-guest:" + table["key"]).to_numpy(dtype=object)
+    if status is not None:
+        orders.loc[at, f"_ref_{ref_field}_status"] = "created"
+    log.record(orders["_record_id"], orders_obj, ref_field, before, orders[ref_field],
+               "customers.create", "filled")  # fmt: skip
+    return orders, customers, len(new)
+
+
+def _phone_fields(phones: pd.Series, fields: set[str]) -> dict[str, pd.Series]:
+    """E.164 numbers split into ``mobile_phone`` (mobile numbers, when the object has that
+    field) and ``phone`` (the rest); each distinct number is typed once."""
+    if "mobile_phone" not in fields:
+        return {"phone": phones}
+    mobile_types = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+    def is_mobile(number: str) -> bool:
+        try:
+            return number_type(parse(number, None)) in mobile_types
+        except NumberParseException:
+            return False
+
+    distinct = phones.dropna().unique()
+    mobile = phones.map({n: is_mobile(n) for n in distinct}).fillna(False).astype(bool)
+    return {"mobile_phone": phones.where(mobile, None), "phone": phones.where(~mobile, None)}
 
 
 def _reference_date(settings: Customers, history: pd.DataFrame) -> dt.date:

@@ -190,3 +190,77 @@ def test_input_frames_are_not_changed() -> None:
 def test_rfm_edges_must_be_four_ascending_numbers(edges: list[int]) -> None:
     with pytest.raises(ValueError, match="4 ascending edges"):
         RfmEdges(frequency=edges)
+
+
+def _guest_orders() -> pd.DataFrame:
+    """Two orders of one guest (same e-mail, phone written differently upstream → the same
+    E.164), one guest known only by phone, one without a name, one unknown customer key."""
+    orders = pd.DataFrame(
+        {
+            "_record_id": [f"o#{i}" for i in range(1, 6)],
+            "_source": "shop",
+            "_source_key": ["G1", "G2", "G3", "G4", "G5"],
+            "external_id": ["shop:G1", "shop:G2", "shop:G3", "shop:G4", "shop:G5"],
+            "_ref_customer_status": ["empty", "empty", "empty", "empty", "unresolved"],
+            "order_number": ["G1", "G2", "G3", "G4", "G5"],
+            "order_date": ["2025-03-01", "2025-05-01", "2025-04-01", "2025-04-02", "2025-04-03"],
+            "customer": None,
+            "customer_name": ["陳小美", "陳小美 小姐", "Alex Wong", None, "Someone"],
+            "customer_email": ["amy@example.com", "amy@example.com", None, "x@example.com", None],
+            "customer_phone": ["+886912345678", "+886912345678", "+85223456789", None, None],
+            "amount": ["100", "200", "300", "400", "500"],
+            "currency": "TWD",
+        },
+        dtype=object,
+    )
+    return orders.where(orders.notna(), None)
+
+
+def test_create_makes_one_customer_per_guest() -> None:
+    log = ChangeLog()
+    settings = Customers(unmatched_orders="create", reference_date=dt.date(2025, 7, 1))
+    outcome = consolidate(
+        {"contacts": _contacts(), "orders": _guest_orders()}, SCHEMA, settings, log
+    )
+    assert outcome is not None
+    contacts = outcome.frames["contacts"].set_index("external_id")
+    amy = contacts.loc["orders-guest:amy@example.com"]
+    # name from the latest order (its honorific to the salutation), created at the first
+    assert (amy["last_name"], amy["first_name"], amy["salutation"]) == ("陳", "小美", "小姐")
+    assert (amy["mobile_phone"], amy["phone"]) == ("+886912345678", None)
+    assert (amy["created_date"], amy["lead_source"], amy["order_count"]) == (
+        "2025-03-01",
+        "guest-order",
+        "2",
+    )
+    alex = contacts.loc["orders-guest:+85223456789"]  # no e-mail: keyed by the phone
+    assert (alex["first_name"], alex["last_name"], alex["phone"]) == (
+        "Alex",
+        "Wong",
+        "+85223456789",
+    )
+    orders = outcome.frames["orders"].set_index("order_number")
+    assert orders.loc[["G1", "G2", "G3"], "customer"].tolist() == [
+        "orders-guest:amy@example.com",
+        "orders-guest:amy@example.com",
+        "orders-guest:+85223456789",
+    ]
+    # no name: not created; an unknown key is never a guest
+    assert outcome.unmatched.set_index("order_number")["reason"].to_dict() == {
+        "G4": "guest-no-match",
+        "G5": "unknown-customer",
+    }
+    assert outcome.stats["created"] == 2 and outcome.stats["customers"] == 5
+    changes = log.frame()
+    made = changes[changes["rule"] == "customers.create"]
+    assert set(made["object"]) == {"contacts", "orders"}
+    assert set(made.loc[made["object"] == "orders", "record_id"]) == {"o#1", "o#2", "o#3"}
+
+
+def test_report_is_the_default_and_creates_nothing() -> None:
+    outcome = consolidate(
+        {"contacts": _contacts(), "orders": _guest_orders()}, SCHEMA, Customers(), ChangeLog()
+    )
+    assert outcome is not None
+    assert len(outcome.frames["contacts"]) == 3 and outcome.stats["created"] == 0
+    assert len(outcome.unmatched) == 5

@@ -173,6 +173,17 @@ class Dedupe(_Strict):
     )
 
 
+class Fill(_Strict):
+    """Gap filling: derivations, lookup tables and defaults for empty cells."""
+
+    enabled: bool = Field(default=True, description="Fill empty cells by the fill rules")
+    rules: str | None = Field(
+        default=None,
+        description="Fill rules file, relative to the config (default: the built-in "
+        "rules/fill.yaml)",
+    )
+
+
 class RfmEdges(_Strict):
     """Fixed RFM bucket edges instead of quintiles: four ascending numbers per measure."""
 
@@ -247,6 +258,7 @@ class Config(_Strict):
     sources: list[Source] = Field(min_length=1)
     rules: list[str] = Field(default_factory=list, description="Rule files, relative to the config")
     dedupe: Dedupe = Field(default_factory=Dedupe)
+    fill: Fill = Field(default_factory=Fill)
     customers: Customers = Field(default_factory=Customers)
 
     @field_validator("version")
@@ -328,6 +340,11 @@ def load_config(path: Path) -> Project:
     for i, rule_file in enumerate(config.rules):
         if not (path.parent / rule_file).is_file():
             raise ConfigError(f"{path}: rules[{i}]: {rule_file}: file not found; fix the path")
+    if config.fill.rules and not (path.parent / config.fill.rules).is_file():
+        raise ConfigError(
+            f"{path}: fill.rules: {config.fill.rules}: file not found; fix the path or "
+            "remove the key to use the built-in rules"
+        )
     if config.dedupe.rules and not (path.parent / config.dedupe.rules).is_file():
         raise ConfigError(
             f"{path}: dedupe.rules: {config.dedupe.rules}: file not found; fix the path or "

@@ -4210,8 +4210,9 @@ PIPELINE_TODAY = [
     "(`invalid-date birthdate`); C00117 and C00162 exported twice (merged, the copy with more data "
     "survives); 8 legacy and 3 member duplicates with different keys and 5 members who are legacy "
     "contacts merged by the dedupe model |",
-    "| leads | 150 | 2 | 8 | 140 | 2 blank `Last Name` (`required-missing last_name`); 2 leads "
-    "entered twice merged; 6 leads that are already legacy contacts merged into the contact "
+    "| leads | 150 | 1 | 8 | 141 | 1 blank `Last Name` (`required-missing last_name`; the other "
+    "blank one had the full name `Alex Wong` in First Name, split by fill); 2 leads entered twice "
+    "merged; 6 leads that are already legacy contacts merged into the contact "
     "(`dedupe/links.csv`) |",
     "| orders | 450 | 0 | 1 | 449 | SO-202503-0017 re-exported in April (merged, the later copy survives: 退貨) |",
     "",
@@ -4240,6 +4241,13 @@ PIPELINE_TODAY = [
     "merged member point at the surviving contact. The 2 guest orders whose mobile is a "
     "member's (in another format) are linked to that member (`dedupe/links.csv`, "
     "`referenced`); the other 2 stay guest orders.",
+    "",
+    "Gaps filled by the built-in fill rules (`rules/fill.yaml`; every cell in `changes.parquet` "
+    "with status `filled`): 8 leads without a Country/Region get the country of their phone "
+    "(`fill.derive.country-from-phone`), the lead `Alex Wong` is split into first and last name "
+    "(`fill.derive.split-full-name`), and 6 accounts without a 網站 get the one business e-mail "
+    "domain their contacts share (`fill.derive.website-from-contacts`; free-mail domains such as "
+    "gmail.com or hinet.net are never used). Nothing conflicted (`fill/conflicts.csv` is empty).",
     "",
     "### Customers from the order sheets",
     "",

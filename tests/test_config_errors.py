@@ -173,6 +173,12 @@ CASES = [
         "crmmigrate.yaml: dedupe.decision: unknown key; did you mean 'decisions'?",
     ),
     (
+        "fill rules file missing",
+        BASE_CONFIG + "fill: {rules: fill.yaml}\n",
+        "crmmigrate.yaml: fill.rules: fill.yaml: file not found; fix the path or remove the "
+        "key to use the built-in rules",
+    ),
+    (
         "customers: orders object not in the schema",
         BASE_CONFIG + "customers: {orders: order}\n",
         "crmmigrate.yaml: customers.orders: the target schema has no object 'order'; did you "

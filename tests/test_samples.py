@@ -114,7 +114,13 @@ def test_reconciliation_balances_per_object(demo: tuple[Path, RunResult]) -> Non
     assert rec["orders"].merged == EXPECTED["orders"]["repeated_key_rows"]
     assert rec["orders"].loaded == EXPECTED["orders"]["distinct_orders"]
     assert rec["accounts"].rejected_validation == FILES["erp/accounts.csv"]["blank_company_name"]
-    assert rec["leads"].rejected_validation == FILES["hubspot/leads.csv"]["blank_last_name"]
+    # the lead with its full name in First Name gets a last name from fill: loaded
+    split_by_fill = len(_planted("blank_required", "full name typed into First Name"))
+    assert split_by_fill == 1
+    assert (
+        rec["leads"].rejected_validation
+        == FILES["hubspot/leads.csv"]["blank_last_name"] - split_by_fill
+    )
     for flow in rec.values():
         assert flow.balanced
         assert flow.read == flow.loaded + flow.merged + flow.rejected
@@ -161,7 +167,9 @@ def test_findings_point_at_the_planted_rows(demo: tuple[Path, RunResult]) -> Non
     blank_last = {
         (p["rows"][0]["file"], p["rows"][0]["row"])
         for p in EXPECTED["planted"]
-        if p["category"] == "blank_required" and p["column"] == "Last Name"
+        if p["category"] == "blank_required"
+        and p["column"] == "Last Name"
+        and "full name typed into First Name" not in p["problem"]  # filled by fill
     }
     got = f[(f["object"] == "leads") & (f["code"] == "required-missing")]
     assert set(zip(got["source_file"], got["source_row"], strict=True)) == blank_last
@@ -482,3 +490,32 @@ def test_create_and_archive_keep_the_books_balanced(tmp_path: Path) -> None:
     assert set(clean["activity_status"]) == {"Active"}
     orders = pd.read_parquet(result.run.path / "clean" / "orders.parquet")
     assert not orders["customer"].isin(archive["external_id"]).any()  # none left dangling
+
+
+def test_gaps_are_filled_and_logged(demo: tuple[Path, RunResult]) -> None:
+    _, result = demo
+    run = result.clean.run.path
+    leads = pd.read_parquet(run / "clean" / "leads.parquet")
+    (split,) = _planted("blank_required", "full name typed into First Name")
+    row = leads[leads["_source_key"] == split["rows"][0]["key"]].iloc[0]
+    assert (row["first_name"], row["last_name"]) == ("Alex", "Wong")
+    changes = pd.read_parquet(run / "changes.parquet")
+    filled = changes[changes["rule"].astype(str).str.startswith("fill.")]
+    assert set(filled["status"]) == {"filled"}
+    counts = filled.groupby(["object", "field", "rule"], observed=True).size().to_dict()
+    assert counts == {
+        ("accounts", "website", "fill.derive.website-from-contacts"): 6,
+        ("leads", "country", "fill.derive.country-from-phone"): 8,
+        ("leads", "first_name", "fill.derive.split-full-name"): 1,
+        ("leads", "last_name", "fill.derive.split-full-name"): 1,
+    }
+    # every filled country is the country of the lead's phone
+    by_id = leads.set_index("_record_id")
+    countries = filled[filled["field"] == "country"]
+    for record_id, country in zip(countries["record_id"], countries["after"], strict=True):
+        phone = by_id.loc[record_id, "phone"] or by_id.loc[record_id, "mobile_phone"]
+        prefix = {"TW": "+886", "HK": "+852", "US": "+1"}[country]
+        assert phone.startswith(prefix), record_id
+    stats = read_json(result.clean.run.manifest_path)["stages"]["clean"]["fill"]
+    assert stats["filled"] == 16 and stats["conflicts"] == 0
+    assert (run / "fill" / "conflicts.csv").is_file()

@@ -24,6 +24,7 @@ from crmmigrate.cli.render import (
     customers_table,
     dedupe_table,
     fields_table,
+    fill_table,
     reconciliation_table,
 )
 from crmmigrate.pipeline.clean import clean_project
@@ -55,6 +56,9 @@ def clean(
         duplicates = dedupe_table(result.dedupe)
         if duplicates is not None:
             out.print(duplicates)
+        filled = fill_table(result.fill)
+        if filled is not None:
+            out.print(filled)
         customers = customers_table(result.customers)
         if customers is not None:
             out.print(customers)

@@ -7,6 +7,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from crmmigrate.report.model import fill_rows
 from crmmigrate.report.reconciliation import ObjectFlow, Reconciliation
 from crmmigrate.validate.runner import ValidationResult
 
@@ -75,6 +76,22 @@ def dedupe_table(stats: dict[str, Any]) -> Table | None:
     if links:
         table.caption = "links: " + ", ".join(f"{n} {k}" for k, n in links.items())
     table.caption = (table.caption or "") + "  review: dedupe/review.csv"
+    return table
+
+
+def fill_table(stats: dict[str, Any] | None) -> Table | None:
+    """Per field and rule: cells filled (and lookup values not found), conflicts left open."""
+    if not stats or not stats.get("enabled"):
+        return None
+    table = Table(title="Gaps filled", title_justify="left")
+    for col in ("object.field", "rule", "filled", "not found"):
+        table.add_column(col, justify="right" if col in ("filled", "not found") else "left")
+    for target, rule, n, lost in fill_rows(stats):
+        table.add_row(escape(target), escape(rule), _n(n), _n(lost) if lost else "")
+    table.caption = (
+        f"{stats.get('filled', 0):,} cells filled; {stats.get('conflicts', 0):,} left empty "
+        "because the evidence disagrees: fill/conflicts.csv"
+    )
     return table
 
 

@@ -30,6 +30,9 @@ from crmmigrate.transform.dedupe.crm import (
 )
 from crmmigrate.transform.dedupe.merge import merge_repeated_keys
 from crmmigrate.transform.dedupe.survivorship import CONFLICT_COLUMNS
+from crmmigrate.transform.fill import CONFLICT_COLUMNS as FILL_CONFLICT_COLUMNS
+from crmmigrate.transform.fill import default_rules_path as default_fill_rules_path
+from crmmigrate.transform.fill import fill_objects, load_fill_rules
 from crmmigrate.transform.mapping import REJECT_COLUMNS, map_source
 from crmmigrate.transform.references import resolve_references
 from crmmigrate.transform.standardise.dispatch import FieldStats, SourceContext, standardise_frame
@@ -45,6 +48,7 @@ class CleanResult:
     changes: int
     dedupe: dict[str, Any] = field(default_factory=dict)
     customers: dict[str, Any] | None = None
+    fill: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +58,7 @@ class CleanResult:
             "changes": self.changes,
             "dedupe": self.dedupe,
             "customers": self.customers,
+            "fill": self.fill,
         }
 
 
@@ -182,6 +187,11 @@ def clean_project(
         if project.config.dedupe.enabled:
             progress("finding duplicates")
             frames, dedupe_stats = _dedupe(project, run, frames, clusters, objects, log, conflicts)
+        fill_stats: dict[str, Any] = {"enabled": project.config.fill.enabled}
+        fill_conflicts = pd.DataFrame(columns=FILL_CONFLICT_COLUMNS)
+        if project.config.fill.enabled:
+            progress("filling gaps")
+            frames, fill_stats, fill_conflicts = _fill(project, run, frames, log)
         customers = consolidate(frames, project.schema, project.config.customers, log)
         archived: dict[str, pd.DataFrame] = {}
         if customers is not None:
@@ -219,6 +229,7 @@ def clean_project(
             pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CONFLICT_COLUMNS)
         )
         write_safe_csv(conflict_frame, run.sub("dedupe", "conflicts.csv"))
+        write_safe_csv(fill_conflicts, run.sub("fill", "conflicts.csv"))
         dedupe_stats["conflicts"] = len(conflict_frame)
         timings["write"] = time.monotonic() - t0
         timings["total"] = time.monotonic() - started
@@ -239,13 +250,19 @@ def clean_project(
                 "fields": {k: v.to_dict() for k, v in sorted(stats.items())},
                 "references": ref_stats,
                 "dedupe": dedupe_stats,
+                "fill": fill_stats,
                 "customers": customers.stats if customers is not None else None,
                 "changes": changes.num_rows,
             },
         )
         write_reconciliation(run, build_reconciliation(run))
     return CleanResult(
-        run, objects, changes.num_rows, dedupe_stats, customers.stats if customers else None
+        run,
+        objects,
+        changes.num_rows,
+        dedupe_stats,
+        customers.stats if customers else None,
+        fill_stats,
     )
 
 
@@ -287,6 +304,25 @@ def _dedupe(
     stats["enabled"] = True
     stats["decisions"] = len(decisions)
     return outcome.frames, stats
+
+
+def _fill(
+    project: Project, run: Run, frames: dict[str, pd.DataFrame], log: ChangeLog
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any], pd.DataFrame]:
+    """Gap filling by the fill rules (copied into the run); returns frames, stats, conflicts."""
+    settings = project.config.fill
+    rules_path = project.resolve(settings.rules) if settings.rules else None
+    rules = load_fill_rules(rules_path, project.schema)
+    shutil.copyfile(rules_path or default_fill_rules_path(), run.sub(RUN_CONFIG, "fill.yaml"))
+    outcome = fill_objects(frames, project.schema, rules, log)
+    stats = {
+        "enabled": True,
+        "filled": outcome.filled,
+        "counts": outcome.counts,
+        "not_found": outcome.not_found,
+        "conflicts": len(outcome.conflicts),
+    }
+    return outcome.frames, stats, outcome.conflicts
 
 
 def _write_frame(frame: pd.DataFrame, path: Path, write_csv: bool) -> None:

@@ -6,7 +6,7 @@ field names, rule codes, file:row positions, record ids and source keys — neve
 
 from __future__ import annotations
 
-from crmmigrate.report.model import RunReport
+from crmmigrate.report.model import RunReport, fill_rows
 from crmmigrate.report.page import chips, esc, num, page, severity, table
 from crmmigrate.report.reconciliation import ObjectFlow
 from crmmigrate.report.svg import COLORS, Link, Node, bar_list, column_chart, sankey, stacked_bar
@@ -26,6 +26,7 @@ def render_reconciliation(report: RunReport) -> str:
         _fields(report),
         _validation(report),
         _dedupe(report),
+        _fill(report),
         _customers(report),
         _load(report),
         _backups(report),
@@ -303,6 +304,28 @@ def _validation(report: RunReport) -> str:
         + "validation.html</a>"
         + (f" ({more} more rules)" if more > 0 else "")
         + ".</p>"
+    )
+
+
+def _fill(report: RunReport) -> str:
+    f = report.fill
+    if not f or not f.get("enabled"):
+        return ""
+    rows = [
+        [f"<code>{esc(target)}</code>", f"<code>{esc(rule)}</code>", num(n), num(lost)]
+        for target, rule, n, lost in fill_rows(f)
+    ]
+    body = (
+        table(["field", "rule", "cells filled", "lookup values not found"], rows, numeric=[2, 3])
+        if rows
+        else '<p class="muted">No gap could be filled.</p>'
+    )
+    return (
+        '<h2 id="fill">Gaps filled</h2>'
+        f'<p class="note">{num(f.get("filled", 0))} empty cells filled by the fill rules, each '
+        "in <code>changes.parquet</code> with status <code>filled</code>; "
+        f"{num(f.get('conflicts', 0))} left empty because the evidence disagrees "
+        "(<code>fill/conflicts.csv</code>).</p>" + body
     )
 
 

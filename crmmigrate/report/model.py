@@ -148,6 +148,7 @@ class RunReport:
     dedupe: DedupeSummary | None
     load: LoadSummary | None
     customers: dict[str, Any] | None = None  # the clean stage's customers-from-orders summary
+    fill: dict[str, Any] | None = None  # the clean stage's gap-filling counts
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,9 +160,24 @@ class RunReport:
             "clean_timings": self.clean_timings,
             "validation": self.validation.to_dict() if self.validation else None,
             "dedupe": self.dedupe.to_dict() if self.dedupe else None,
+            "fill": self.fill,
             "customers": self.customers,
             "load": asdict(self.load) if self.load else None,
         }
+
+
+def fill_rows(stats: dict[str, Any]) -> list[tuple[str, str, int, int]]:
+    """(object.field, rule, cells filled, values not found) for every rule that did something."""
+    counts = stats.get("counts") or {}
+    missing = stats.get("not_found") or {}
+    rows = []
+    for obj, fields in counts.items():
+        for fname, rules in fields.items():
+            for rule, n in rules.items():
+                lost = (missing.get(obj) or {}).get(fname, {}).get(rule, 0)
+                if n or lost:
+                    rows.append((f"{obj}.{fname}", rule, int(n), int(lost)))
+    return rows
 
 
 def build_report(run: Run, rec: Reconciliation | None = None) -> RunReport:
@@ -190,6 +206,7 @@ def build_report(run: Run, rec: Reconciliation | None = None) -> RunReport:
         dedupe=_dedupe(run.path / CLUSTERS),
         load=_load(load) if load else None,
         customers=clean.get("customers"),
+        fill=clean.get("fill"),
     )
 
 

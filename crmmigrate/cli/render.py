@@ -117,7 +117,7 @@ def customers_table(stats: dict[str, Any] | None) -> Table | None:
         )
     lines = [
         f"{with_orders:,} of {stats['customers']:,} {stats['customer_object']} have orders; "
-        f"recency from {stats['reference_date']}",
+        f"recency from {stats['reference_date'] or '–'}",
         f"{stats['orders_without_customer']:,} of {stats['orders']:,} orders without a customer: "
         "customers/unmatched_orders.csv",
     ]

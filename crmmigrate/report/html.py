@@ -357,7 +357,7 @@ def _customers(report: RunReport) -> str:
     notes = [
         f"{num(c['with_orders'])} of {num(c['customers'])} {esc(c['customer_object'])} have "
         f"orders; RFM scores by {esc(c['rfm'])}, recency measured from "
-        f"{esc(c['reference_date'])}.",
+        f"{esc(c['reference_date'] or '–')}.",
         f"{num(c['orders_without_customer'])} of {num(c['orders'])} orders have no customer"
         + (f" ({reasons})" if reasons else "")
         + ": listed in <code>customers/unmatched_orders.csv</code>.",

@@ -114,7 +114,7 @@ def consolidate(
     edges = settings.rfm
     scores = rfm(
         history,
-        reference.isoformat(),
+        (reference or dt.date(1970, 1, 1)).isoformat(),  # only empty or undated histories lack one
         recency_edges=edges.recency_days,
         frequency_edges=edges.frequency,
         monetary_edges=edges.monetary,
@@ -165,11 +165,12 @@ def consolidate(
     stats = {
         "orders_object": settings.orders,
         "customer_object": customer_obj,
-        "reference_date": reference.isoformat(),
+        "reference_date": reference.isoformat() if reference else None,
         "rfm": "fixed edges" if any(vars(edges).values()) else "quintiles",
         "customers": len(customers),
         "created": created,
         "with_orders": int(has_orders.sum()),
+        "without_order_dates": int(history["last_order_date"].isna().sum()),
         "without_orders": int((~has_orders).sum()),
         "orders": len(orders),
         "orders_with_customer": int(orders[ref_field].notna().sum()),
@@ -304,14 +305,14 @@ def _phone_fields(phones: pd.Series, fields: set[str]) -> dict[str, pd.Series]:
     return {"mobile_phone": phones.where(mobile, None), "phone": phones.where(~mobile, None)}
 
 
-def _reference_date(settings: Customers, history: pd.DataFrame) -> dt.date:
+def _reference_date(settings: Customers, history: pd.DataFrame) -> dt.date | None:
     """The configured date, else the day after the latest order (today never enters: a re-run
     of the same data gives the same segments)."""
     if settings.reference_date is not None:
         return settings.reference_date
     latest = history["last_order_date"].max() if len(history) else pd.NaT
     if pd.isna(latest):
-        return dt.date(1970, 1, 1)
+        return None  # no dated order: nothing to measure recency of
     return (pd.Timestamp(latest) + pd.Timedelta(days=1)).date()
 
 
@@ -340,12 +341,13 @@ def _field_values(history: pd.DataFrame, scores: pd.DataFrame) -> dict[str, pd.S
         "favourite_channel": history["favourite_channel"].astype(object),
     }
     if len(scores):
+        scored = scores["rfm_segment"].notna()
         score = (
             scores["r_score"].astype(str)
             + scores["f_score"].astype(str)
             + scores["m_score"].astype(str)
         )
-        values["rfm_score"] = score.astype(object)
+        values["rfm_score"] = score.astype(object).where(scored, None)
         values["rfm_segment"] = scores["rfm_segment"].astype(object)
     else:
         values["rfm_score"] = values["rfm_segment"] = pd.Series(dtype=object)

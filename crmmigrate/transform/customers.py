@@ -154,8 +154,24 @@ def rfm(
     """
     if bins != 5:
         raise ValueError("the named segments are defined on quintiles (bins: 5)")
+    last = pd.to_datetime(history["last_order_date"])
+    if last.isna().any():
+        # a customer none of whose orders has a date cannot be placed: no scores, no segment,
+        # and it takes no place in the others' quantiles
+        dated = rfm(
+            history[last.notna()], reference_date, bins,
+            recency_edges=recency_edges, frequency_edges=frequency_edges,
+            monetary_edges=monetary_edges,
+        )  # fmt: skip
+        out = dated.reindex(history.index)
+        for col in ("r_score", "f_score", "m_score"):
+            out[col] = out[col].astype("Int64")
+        out["rfm_segment"] = (
+            out["rfm_segment"].astype(object).where(out["rfm_segment"].notna(), None)
+        )
+        return out
     reference = pd.Timestamp(reference_date)
-    recency = (reference - pd.to_datetime(history["last_order_date"])).dt.days
+    recency = (reference - last).dt.days
     out = pd.DataFrame(index=history.index)
     out["recency_days"] = recency
     if history.empty:

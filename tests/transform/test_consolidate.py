@@ -264,3 +264,20 @@ def test_report_is_the_default_and_creates_nothing() -> None:
     assert outcome is not None
     assert len(outcome.frames["contacts"]) == 3 and outcome.stats["created"] == 0
     assert len(outcome.unmatched) == 5
+
+
+def test_orders_without_a_date_count_but_give_no_segment() -> None:
+    orders = _orders()
+    orders.loc[2, "order_date"] = None  # C2's only order
+    outcome = consolidate(
+        {"contacts": _contacts(), "orders": orders},
+        SCHEMA,
+        Customers(reference_date=dt.date(2025, 7, 1), rfm=EDGES),
+        ChangeLog(),
+    )
+    assert outcome is not None
+    c2 = outcome.frames["contacts"].set_index("external_id").loc["legacy:C2"]
+    assert (c2["order_count"], c2["last_order_date"]) == ("1", None)
+    assert (c2["rfm_score"], c2["rfm_segment"]) == (None, None)
+    assert outcome.stats["without_order_dates"] == 1
+    assert [s["segment"] for s in outcome.stats["segments"]] == ["Potential Loyalist"]

@@ -109,3 +109,21 @@ def test_rfm_with_fixed_edges(history: pd.DataFrame) -> None:
         "D": "Cannot Lose Them",
         "E": "Potential Loyalist",
     }
+
+
+def test_a_customer_without_dated_orders_gets_no_segment() -> None:
+    orders = pd.DataFrame(
+        [
+            ("A", "2025-12-01", "100", "TWD", "web", "完成"),
+            ("B", None, "100", "TWD", "web", "完成"),
+            ("B", "2025-02-30", "50", "TWD", "web", "完成"),  # impossible: no date
+            ("C", "2025-06-01", "300", "TWD", "web", "完成"),
+        ],
+        columns=["customer", "order_date", "amount", "currency", "channel", "status"],
+    )
+    history = order_history(orders)
+    assert history.loc["B", "order_count"] == 2 and pd.isna(history.loc["B", "last_order_date"])
+    scores = rfm(history, "2025-12-31")
+    assert scores.loc["B", "rfm_segment"] is None and pd.isna(scores.loc["B", "r_score"])
+    # B takes no place in the others' quintiles: A is the more recent of two
+    assert (scores.loc["A", "r_score"], scores.loc["C", "r_score"]) == (5, 3)

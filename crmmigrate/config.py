@@ -241,6 +241,15 @@ class Customers(_Strict):
         "customer per e-mail (else phone) from the orders' customer_* fields (create)",
     )
 
+    @model_validator(mode="after")
+    def _archive_needs_a_cutoff(self) -> Customers:
+        if self.archive and self.inactive_before is None:
+            raise ValueError(
+                "archive: true needs inactive_before: (the date before which a customer with "
+                "no activity is inactive)"
+            )
+        return self
+
 
 class Config(_Strict):
     """A whole ``crmmigrate.yaml``."""

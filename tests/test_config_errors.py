@@ -197,6 +197,12 @@ CASES = [
         "[30, 90, 180, 365]",
     ),
     (
+        "customers: archive without a cut-off date",
+        BASE_CONFIG + "customers: {archive: true}\n",
+        "crmmigrate.yaml: customers: archive: true needs inactive_before: (the date before which "
+        "a customer with no activity is inactive)",
+    ),
+    (
         "customers: reference date not a date",
         BASE_CONFIG + "customers: {reference_date: next monday}\n",
         "crmmigrate.yaml: customers.reference_date: must be a date (YYYY-MM-DD)",

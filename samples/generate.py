@@ -4276,6 +4276,7 @@ PIPELINE_TODAY = [
     "| shop_members:M0005 | 1 | 2025-03-06 | 2025-03-06 | 12800 | 12800 | 官網 | 115 | Lost | "
     "the guest order linked by phone; 301 days |",
     "",
+    "The 2 ERP accounts whose contacts have orders get those orders' history too. "
     "Segments (`customers/segments.csv` and the reconciliation report): 26 Champions, 39 Loyal, "
     "28 Potential Loyalist, 10 New, 4 Promising, 2 About To Sleep, 18 At Risk, 33 Hibernating, 14 "
     "Lost. Activity (`inactive_before: 2024-01-01`, by the later of the last order and the "

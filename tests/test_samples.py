@@ -451,6 +451,7 @@ def test_order_sheets_become_customers_as_the_readme_says(demo: tuple[Path, RunR
             assert value == want, (key, field)
     stats = read_json(result.clean.run.manifest_path)["stages"]["clean"]["customers"]
     assert (stats["with_orders"], stats["customers"]) == (174, 480)
+    assert stats["rolled_up"] == {"accounts": 2}
     assert stats["unmatched_reasons"] == {"unknown-customer": 6, "guest-no-match": 2}
     unmatched = pd.read_csv(run / "customers" / "unmatched_orders.csv", dtype=str)
     unknown = {p["rows"][0]["key"] for p in _planted("unknown_fk", "會員編號")}

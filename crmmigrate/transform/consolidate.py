@@ -131,6 +131,8 @@ def consolidate(
         after = pd.Series(column[at] if len(column) else None, index=updated.index, dtype=object)
         _set(updated, customer_obj, fname, after, has_orders, rule, log)
 
+    rolled_up = _roll_up(out, schema, updated, customer_obj, orders, ref_field, log)
+
     activity = _activity(updated, settings, fields)
     if activity is not None and ACTIVITY_FIELD in fields:
         known = activity.notna().to_numpy()
@@ -170,6 +172,7 @@ def consolidate(
         "customers": len(customers),
         "created": created,
         "with_orders": int(has_orders.sum()),
+        "rolled_up": rolled_up,
         "without_order_dates": int(history["last_order_date"].isna().sum()),
         "without_orders": int((~has_orders).sum()),
         "orders": len(orders),
@@ -303,6 +306,49 @@ def _phone_fields(phones: pd.Series, fields: set[str]) -> dict[str, pd.Series]:
     distinct = phones.dropna().unique()
     mobile = phones.map({n: is_mobile(n) for n in distinct}).fillna(False).astype(bool)
     return {"mobile_phone": phones.where(mobile, None), "phone": phones.where(~mobile, None)}
+
+
+def _roll_up(
+    frames: dict[str, pd.DataFrame],
+    schema: TargetSchema,
+    customers: pd.DataFrame,
+    customer_obj: str,
+    orders: pd.DataFrame,
+    ref_field: str,
+    log: ChangeLog,
+) -> dict[str, int]:
+    """The history of the customers' parents (an account, over the orders of its contacts)
+    on every object the customer object references that has history fields; sets ``frames``
+    in place and returns records with orders per parent object. RFM stays on the customers."""
+    done: dict[str, int] = {}
+    customer_fields = schema.objects[customer_obj].fields
+    for link, fdef in customer_fields.items():
+        parent_obj = fdef.object
+        if fdef.type != "reference" or parent_obj not in frames or link not in customers:
+            continue
+        parent_fields = schema.objects[parent_obj].fields
+        wanted = [f for f in HISTORY_FIELDS.values() if f in parent_fields]
+        if not wanted:
+            continue
+        parent_of = pd.Series(
+            customers[link].to_numpy(dtype=object), index=customers[EXTERNAL_ID].to_numpy()
+        )
+        by_parent = orders.assign(**{ref_field: orders[ref_field].map(parent_of)})
+        history = order_history(by_parent, customer=ref_field)
+        values = _field_values(history, pd.DataFrame())
+        parents = frames[parent_obj].copy()
+        where = history.index.get_indexer(pd.Index(parents[EXTERNAL_ID].to_numpy(dtype=object)))
+        has_orders = where >= 0
+        at = np.maximum(where, 0)
+        for fname in wanted:
+            column = values[fname].to_numpy(dtype=object)
+            after = pd.Series(
+                column[at] if len(column) else None, index=parents.index, dtype=object
+            )
+            _set(parents, parent_obj, fname, after, has_orders, "customers.history", log)
+        frames[parent_obj] = parents
+        done[parent_obj] = int(has_orders.sum())
+    return done
 
 
 def _reference_date(settings: Customers, history: pd.DataFrame) -> dt.date | None:

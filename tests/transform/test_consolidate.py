@@ -281,3 +281,38 @@ def test_orders_without_a_date_count_but_give_no_segment() -> None:
     assert (c2["rfm_score"], c2["rfm_segment"]) == (None, None)
     assert outcome.stats["without_order_dates"] == 1
     assert [s["segment"] for s in outcome.stats["segments"]] == ["Potential Loyalist"]
+
+
+def test_an_account_gets_the_history_of_its_contacts_orders() -> None:
+    contacts = _contacts().assign(account=["erp:A1", "erp:A1", None])
+    accounts = pd.DataFrame(
+        {"_record_id": ["a#1", "a#2"], "external_id": ["erp:A1", "erp:A2"], "name": ["Acme", "B"]},
+        dtype=object,
+    )
+    log = ChangeLog()
+    outcome = consolidate(
+        {"accounts": accounts, "contacts": contacts, "orders": _orders()},
+        SCHEMA,
+        Customers(reference_date=dt.date(2025, 7, 1)),
+        log,
+    )
+    assert outcome is not None
+    a = outcome.frames["accounts"].set_index("external_id")
+    # C1's two orders (300 + 700) and C2's cancelled one: 3 orders, 1000 of revenue
+    assert a.loc["erp:A1", "order_count"] == "3"
+    assert (a.loc["erp:A1", "first_order_date"], a.loc["erp:A1", "last_order_date"]) == (
+        "2023-05-01",
+        "2025-06-21",
+    )
+    assert (a.loc["erp:A1", "order_total"], a.loc["erp:A1", "favourite_channel"]) == (
+        "1000",
+        "shop",
+    )
+    assert a.loc["erp:A2", "order_count"] is None  # no contact with orders
+    assert "rfm_segment" not in a.columns  # segments stay on the customers
+    assert outcome.stats["rolled_up"] == {"accounts": 1}
+    assert set(log.frame().query("object == 'accounts'")["record_id"]) == {"a#1"}
+    pd.testing.assert_frame_equal(accounts, pd.DataFrame(
+        {"_record_id": ["a#1", "a#2"], "external_id": ["erp:A1", "erp:A2"], "name": ["Acme", "B"]},
+        dtype=object,
+    ))  # fmt: skip

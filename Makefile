@@ -39,6 +39,8 @@ bench: $(STAMP) ## Run the benchmarks; results go to benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_standardise.py
 	$(BIN)/python benchmarks/bench_profile.py
+	$(BIN)/python benchmarks/bench_fill.py
+	$(BIN)/python benchmarks/bench_customers.py
 
 bench-dedupe: $(STAMP) ## Dedupe against Splink (FEBRL, 100k and 1M generated); installs the bench extra
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

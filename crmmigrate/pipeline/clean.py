@@ -197,8 +197,11 @@ def clean_project(
         if customers is not None:
             progress("consolidating customers from orders")
             frames, archived = customers.frames, customers.archived
-            if customers.stats["created"]:
-                objects[customers.stats["customer_object"]]["created"] = customers.stats["created"]
+            if customers.stats["created"]:  # the customer object may have had no source
+                counts = objects.setdefault(
+                    customers.stats["customer_object"], {"read": 0, "rejected": 0, "merged": 0}
+                )
+                counts["created"] = customers.stats["created"]
             for obj_name, frame in archived.items():
                 objects[obj_name]["archived"] = len(frame)
         for obj_name, frame in frames.items():

@@ -160,7 +160,8 @@ def consolidate(
             if follows.any():
                 archived[obj_name] = frame[follows].reset_index(drop=True)
                 out[obj_name] = frame[~follows].reset_index(drop=True)
-    out[customer_obj] = updated
+    if customer_obj in frames or len(updated):  # no customer source and none created: absent
+        out[customer_obj] = updated
 
     unmatched = _unmatched(orders, ref_field)
     segments = _segments(history, scores)

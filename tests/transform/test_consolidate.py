@@ -316,3 +316,14 @@ def test_an_account_gets_the_history_of_its_contacts_orders() -> None:
         {"_record_id": ["a#1", "a#2"], "external_id": ["erp:A1", "erp:A2"], "name": ["Acme", "B"]},
         dtype=object,
     ))  # fmt: skip
+
+
+def test_orders_without_any_customer_source() -> None:
+    orders = _guest_orders()
+    none = consolidate({"orders": orders}, SCHEMA, Customers(), ChangeLog())
+    assert none is not None and "contacts" not in none.frames  # nothing made up
+    assert none.stats["customers"] == 0 and len(none.unmatched) == 5
+    made = consolidate(
+        {"orders": orders}, SCHEMA, Customers(unmatched_orders="create"), ChangeLog()
+    )
+    assert made is not None and len(made.frames["contacts"]) == 2

@@ -76,6 +76,9 @@ class Standardised:
     extras: Mapping[str, pd.Series] = field(default_factory=dict)
     flags: pd.Series | None = None
     notes: Mapping[str, Any] = field(default_factory=dict)
+    # True when the standardiser knows every value came back exactly as it went in, so a
+    # caller need not compare the column to log its changes (there are none)
+    unchanged: bool = False
 
     def counts(self) -> dict[str, int]:
         counted = self.status.value_counts()

@@ -246,7 +246,10 @@ class FrameStandardiser:
             text = _already_clean(self.frame[fname])
         else:
             text = clean_text(self.frame[fname], multiline=fdef.type == "text")
-            self._set(fname, text.values, text.rule)
+            if text.unchanged:  # nothing to log: the cleaned column is the column
+                self.frame[fname] = text.values
+            else:
+                self._set(fname, text.values, text.rule)
         if fdef.type == "reference":
             return
         result = self._typed(fname, fdef, text.values)

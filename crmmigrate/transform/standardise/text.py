@@ -64,7 +64,8 @@ def clean_text(series: pd.Series, *, multiline: bool = False) -> Standardised:
     """Standardise a whole column of free text (vectorised over its distinct values)."""
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     raw = np.asarray(uniques, dtype=object)
-    if pd.api.types.infer_dtype(raw, skipna=False) not in ("string", "empty"):
+    all_text = pd.api.types.infer_dtype(raw, skipna=False) in ("string", "empty")
+    if not all_text:
         raw = _objects([u if isinstance(u, str) else str(u) for u in raw])
     texts = pa.array(raw, type=pa.large_string())
     # NFKC with Python's own Unicode tables (Arrow's may differ for the newest code points), and
@@ -95,6 +96,8 @@ def clean_text(series: pd.Series, *, multiline: bool = False) -> Standardised:
     rule[ws_changed & ~nfkc_changed] = "text.whitespace"
     rule[nfkc_changed & ws_changed] = "text.nfkc+whitespace"
     status = np.where(empty, "empty", np.where(changed, "fixed", "ok")).astype(object)
+    # a blank text becomes missing: a change too, unless there is none
+    unchanged = all_text and not changed.any() and not empty.any()
     values[empty] = None
     rule[~changed & ~empty] = None
     rule[empty & ~changed] = None
@@ -110,6 +113,7 @@ def clean_text(series: pd.Series, *, multiline: bool = False) -> Standardised:
         status=column(status, "empty"),
         rule=column(rule, None),
         reason=pd.Series(np.full(len(series), None, dtype=object), index=series.index),
+        unchanged=unchanged,
     )
 
 

@@ -65,6 +65,10 @@ def build(
             return pd.Series(np.empty(len(take), dtype=object), index=index, copy=False)
         return col
 
+    # every value came back as it went in (a blank one becomes missing: a change)
+    unchanged = all(
+        type(r[0]) is type(v) and r[0] == v for r, v in zip(rows[:-1], values, strict=True)
+    )
     return Standardised(
         values=column_or_nones(0),
         status=column_or_nones(1),
@@ -72,4 +76,5 @@ def build(
         reason=column_or_nones(3),
         extras={key: column_or_nones(5 + i) for i, key in enumerate(extras)},
         flags=column(4),
+        unchanged=unchanged,
     )

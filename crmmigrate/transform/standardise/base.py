@@ -14,7 +14,7 @@ Standardising a standardised column again changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -99,7 +99,11 @@ def apply_unique(series: pd.Series, parse: Callable[[str], Outcome]) -> Standard
     """Run ``parse`` once per distinct non-blank value and map the outcomes back to rows."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     outcomes = [EMPTY if _blank(v) else parse(v) for v in uniques]
-    return from_outcomes(series.index, codes, outcomes)
+    result = from_outcomes(series.index, codes, outcomes)
+    pairs = zip(outcomes, uniques, strict=True)
+    if all(type(o.value) is type(v) and o.value == v for o, v in pairs):
+        return replace(result, unchanged=True)  # every value came back as it went in
+    return result
 
 
 def from_outcomes(

@@ -256,7 +256,10 @@ class FrameStandardiser:
         if result is None:
             self._count(fname, text)
             return
-        self._set(fname, result.values, result.rule)
+        if result.unchanged:  # nothing to log
+            self.frame[fname] = result.values
+        else:
+            self._set(fname, result.values, result.rule)
         self._count(fname, result)
         self._mark(fname, result)
         self._route_extras(fname, fdef, result)

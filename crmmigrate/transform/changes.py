@@ -112,6 +112,24 @@ def _labels(values: np.ndarray) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, words)
 
 
+class Labels:
+    """A label column (the rules of a composite's parts) a caller logs from more than once:
+    factorised once, then taken per call as a dictionary array."""
+
+    def __init__(self, values: pd.Series) -> None:
+        self.objects: np.ndarray = values.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(self.objects, use_na_sentinel=True)
+        self.codes = codes.astype(np.int32)
+        self.words = _text(np.asarray(uniques, dtype=object), pa.string())
+        self.exact = len(set(self.words.to_pylist())) == len(self.words)
+
+    def take(self, mask: np.ndarray) -> pa.Array:
+        if not self.exact:  # two values with the same text: let _labels merge them
+            return _labels(self.objects[mask])
+        codes = self.codes[mask]
+        return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), self.words)
+
+
 def _changed_text(
     values: Column, objects: np.ndarray, mask: np.ndarray, type_: pa.DataType
 ) -> pa.Array:
@@ -133,8 +151,8 @@ class ChangeLog:
         field_name: str,
         before: Column,
         after: Column,
-        rule: pd.Series | str,
-        status: pd.Series | str = "fixed",
+        rule: pd.Series | Labels | str,
+        status: pd.Series | Labels | str = "fixed",
         *,
         rows: np.ndarray | None = None,
     ) -> int:
@@ -152,9 +170,11 @@ class ChangeLog:
         if count == 0:
             return 0
 
-        def labels(col: pd.Series | str) -> pa.Array:
+        def labels(col: pd.Series | Labels | str) -> pa.Array:
             if isinstance(col, str):
                 return _constant(col, count)
+            if isinstance(col, Labels):
+                return col.take(mask)
             return _labels(col.to_numpy(dtype=object)[mask])
 
         ids = (

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crmmigrate.target_schema import CompositeDef, FieldDef, ObjectDef
-from crmmigrate.transform.changes import Cells, ChangeLog
+from crmmigrate.transform.changes import Cells, ChangeLog, Labels
 from crmmigrate.transform.standardise.base import STATUSES, Standardised
 from crmmigrate.transform.standardise.text import clean_text
 
@@ -308,7 +308,8 @@ class FrameStandardiser:
             # a part the schema has no field for (an English name beside a Chinese one) is kept
             self._keep_in_log(cname, parts[part], f"{comp.type}.{part}-not-stored")
         source = Cells(raw)  # every part's change is logged from the whole text: convert it once
-        rule = result.rule.where(result.rule.notna(), f"{comp.type}.split")
+        # every part is logged with these rules: factorised once
+        rule = Labels(result.rule.where(result.rule.notna(), f"{comp.type}.split"))
         for part, target in comp.parts.items():
             values = parts.get(part)
             if values is None:

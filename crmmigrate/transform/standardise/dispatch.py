@@ -56,6 +56,8 @@ COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
     "person_name": ("name:standardise_full_name", ()),
     "address": ("address:standardise", ("country",)),
 }
+# types whose standardiser does its own NFKC and whitespace clean-up (see standardise_field)
+SELF_CLEANING = frozenset({"phone", "email"})
 CJK_ADDRESS_COUNTRIES = frozenset({"TW", "CN", "HK", "MO"})
 _CJK_CHAR = "[\u3400-\u9fff]"  # real characters, not regex escapes: RE2 has no \\u
 # address components that _composite_parts folds into other parts when the schema lacks them
@@ -180,8 +182,10 @@ class FrameStandardiser:
         self.stats.setdefault(f"{self.obj_name}.{key}", FieldStats()).add(result, self.ctx.name)
 
     def _mark(self, fname: str, result: Standardised) -> None:
-        reasons = result.reason.where(result.status == "invalid", None)
-        self.invalid.add(fname, reasons)
+        invalid = result.status.to_numpy(dtype=object) == "invalid"
+        if invalid.any():  # most columns have none: no second pass over their reasons
+            reasons = np.where(invalid, result.reason.to_numpy(dtype=object), _NONE)
+            self.invalid.add(fname, pd.Series(reasons, index=result.reason.index, dtype=object))
         self.flags.add(fname, result.flags)
 
     def _set(self, fname: str, values: pd.Series, rule: pd.Series | str) -> None:
@@ -243,6 +247,10 @@ class FrameStandardiser:
     def standardise_field(self, fname: str, fdef: FieldDef) -> None:
         if fname in self.from_composite:
             # the composite's standardiser wrote canonical text; clean-up would be a no-op
+            text = _already_clean(self.frame[fname])
+        elif fdef.type in SELF_CLEANING:
+            # its standardiser folds full-width forms and spaces itself, and keeps an invalid
+            # value exactly as it came: one change per cell, from the raw value
             text = _already_clean(self.frame[fname])
         else:
             text = clean_text(self.frame[fname], multiline=fdef.type == "text")

@@ -72,10 +72,16 @@ def dedupe_table(stats: dict[str, Any]) -> Table | None:
             _n(s["clusters"]),
             _n(s.get("review_pairs", 0)),
         )
+    lines = []
     links = stats.get("links") or {}
     if links:
-        table.caption = "links: " + ", ".join(f"{n} {k}" for k, n in links.items())
-    table.caption = (table.caption or "") + "  review: dedupe/review.csv"
+        lines.append("links: " + ", ".join(f"{n} {k}" for k, n in links.items()))
+    lines.append("review: dedupe/review.csv")
+    if stats.get("conflicts"):
+        lines.append(
+            f"{stats['conflicts']:,} gaps left empty (the records disagree): dedupe/conflicts.csv"
+        )
+    table.caption = "\n".join(lines)
     return table
 
 

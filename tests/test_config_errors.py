@@ -234,3 +234,22 @@ def test_config_errors_never_show_customer_values(
     result = CliRunner().invoke(app, ["clean", "-c", "crmmigrate.yaml"])
     for value in ("ANN@EXAMPLE.COM", "Ann", "Lee", "bob@example.com"):
         assert value not in result.output + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "rules"),
+    [
+        ("fill", "version: 1\nobjects:\n  contacts:\n    - {field: email, derive: guess}\n"),
+        ("dedupe", "version: 1\nobjects:\n  contacts:\n    blocking: [[emial]]\n"),
+    ],
+)
+def test_a_bad_rules_file_stops_clean_before_a_run_starts(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, key: str, rules: str
+) -> None:
+    path = make_project(BASE_CONFIG + f"{key}: {{rules: rules.yaml}}\n", rules__yaml=rules)
+    monkeypatch.chdir(path.parent)
+    result = CliRunner().invoke(app, ["clean", "-c", "crmmigrate.yaml"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ") and "rules.yaml" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (path.parent / "runs").exists(), "no run may be started on bad rules"

@@ -29,10 +29,11 @@ from crmmigrate.transform.dedupe.crm import (
     read_decisions,
 )
 from crmmigrate.transform.dedupe.merge import merge_repeated_keys
+from crmmigrate.transform.dedupe.spec import DedupeRules
 from crmmigrate.transform.dedupe.survivorship import CONFLICT_COLUMNS
 from crmmigrate.transform.fill import CONFLICT_COLUMNS as FILL_CONFLICT_COLUMNS
+from crmmigrate.transform.fill import FillRules, fill_objects, load_fill_rules
 from crmmigrate.transform.fill import default_rules_path as default_fill_rules_path
-from crmmigrate.transform.fill import fill_objects, load_fill_rules
 from crmmigrate.transform.mapping import REJECT_COLUMNS, map_source
 from crmmigrate.transform.references import resolve_references
 from crmmigrate.transform.standardise.dispatch import FieldStats, SourceContext, standardise_frame
@@ -86,6 +87,10 @@ def clean_project(
     timings: dict[str, float] = {}
     progress("checking sources against the config")
     sources = resolve_sources(project, check=True)
+    # the dedupe and fill rules are read and checked now: a mistake in one stops the run
+    # before it starts, not after every source has been read
+    dedupe = _DedupeInput.read(project) if project.config.dedupe.enabled else None
+    fill_rules = _fill_rules(project) if project.config.fill.enabled else None
     run = create_run(
         runs_dir or project.runs_dir, config_path=project.path, config_hash=project.config_hash
     )
@@ -184,14 +189,16 @@ def clean_project(
             frames[obj_name] = merged.records
         ref_stats = resolve_references(frames, project)
         dedupe_stats: dict[str, Any] = {"enabled": project.config.dedupe.enabled}
-        if project.config.dedupe.enabled:
+        if dedupe is not None:
             progress("finding duplicates")
-            frames, dedupe_stats = _dedupe(project, run, frames, clusters, objects, log, conflicts)
+            frames, dedupe_stats = _dedupe(
+                project, dedupe, run, frames, clusters, objects, log, conflicts
+            )
         fill_stats: dict[str, Any] = {"enabled": project.config.fill.enabled}
         fill_conflicts = pd.DataFrame(columns=FILL_CONFLICT_COLUMNS)
-        if project.config.fill.enabled:
+        if fill_rules is not None:
             progress("filling gaps")
-            frames, fill_stats, fill_conflicts = _fill(project, run, frames, log)
+            frames, fill_stats, fill_conflicts = _fill(project, fill_rules, run, frames, log)
         customers = consolidate(frames, project.schema, project.config.customers, log)
         archived: dict[str, pd.DataFrame] = {}
         if customers is not None:
@@ -269,8 +276,36 @@ def clean_project(
     )
 
 
+@dataclass(frozen=True)
+class _DedupeInput:
+    """The dedupe rules and the reviewer's decisions, read before the run starts."""
+
+    rules: DedupeRules
+    rules_path: Path | None  # None: the built-in rules
+    decisions: pd.DataFrame
+    decisions_path: Path | None
+
+    @classmethod
+    def read(cls, project: Project) -> _DedupeInput:
+        settings = project.config.dedupe
+        rules_path = project.resolve(settings.rules) if settings.rules else None
+        decisions_path = project.resolve(settings.decisions) if settings.decisions else None
+        return cls(
+            load_rules(rules_path, project.schema),
+            rules_path,
+            read_decisions(decisions_path),
+            decisions_path,
+        )
+
+
+def _fill_rules(project: Project) -> FillRules:
+    rules = project.config.fill.rules
+    return load_fill_rules(project.resolve(rules) if rules else None, project.schema)
+
+
 def _dedupe(
     project: Project,
+    given: _DedupeInput,
     run: Run,
     frames: dict[str, pd.DataFrame],
     clusters: dict[str, pd.DataFrame],
@@ -279,15 +314,11 @@ def _dedupe(
     conflicts: list[pd.DataFrame],
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Fuzzy dedupe and cross-object links; folds the results into ``clusters``/``objects``."""
-    settings = project.config.dedupe
-    rules_path = project.resolve(settings.rules) if settings.rules else None
-    rules = load_rules(rules_path, project.schema)
-    shutil.copyfile(rules_path or default_rules_path(), run.sub(RUN_CONFIG, "dedupe.yaml"))
-    decisions_path = project.resolve(settings.decisions) if settings.decisions else None
-    decisions = read_decisions(decisions_path)
-    if decisions_path is not None and decisions_path.is_file():
-        shutil.copyfile(decisions_path, run.sub(RUN_CONFIG, "dedupe_decisions.csv"))
-    outcome = dedupe_objects(frames, project.schema, rules, decisions, log)
+    shutil.copyfile(given.rules_path or default_rules_path(), run.sub(RUN_CONFIG, "dedupe.yaml"))
+    decisions = given.decisions
+    if given.decisions_path is not None and given.decisions_path.is_file():
+        shutil.copyfile(given.decisions_path, run.sub(RUN_CONFIG, "dedupe_decisions.csv"))
+    outcome = dedupe_objects(frames, project.schema, given.rules, decisions, log)
     for obj_name, found in outcome.clusters.items():
         base = clusters[obj_name]
         final = found.set_index("record_id")
@@ -310,13 +341,14 @@ def _dedupe(
 
 
 def _fill(
-    project: Project, run: Run, frames: dict[str, pd.DataFrame], log: ChangeLog
+    project: Project, rules: FillRules, run: Run, frames: dict[str, pd.DataFrame], log: ChangeLog
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any], pd.DataFrame]:
     """Gap filling by the fill rules (copied into the run); returns frames, stats, conflicts."""
-    settings = project.config.fill
-    rules_path = project.resolve(settings.rules) if settings.rules else None
-    rules = load_fill_rules(rules_path, project.schema)
-    shutil.copyfile(rules_path or default_fill_rules_path(), run.sub(RUN_CONFIG, "fill.yaml"))
+    given = project.config.fill.rules
+    shutil.copyfile(
+        project.resolve(given) if given else default_fill_rules_path(),
+        run.sub(RUN_CONFIG, "fill.yaml"),
+    )
     outcome = fill_objects(frames, project.schema, rules, log)
     stats = {
         "enabled": True,

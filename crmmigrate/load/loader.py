@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 
 from crmmigrate.errors import UsageError
+from crmmigrate.frames import concat_rows
 from crmmigrate.load.batch import Action, Batch, LoadMode, write_batch
 from crmmigrate.load.checkpoint import (
     BatchProgress,
@@ -429,7 +430,4 @@ def _result(
 
 
 def _concat(parts: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return pd.concat(parts, ignore_index=True)[list(columns)]
+    return concat_rows(parts, columns)[list(columns)]

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from crmmigrate.config import Project
 from crmmigrate.extract.backup import backup_sources
 from crmmigrate.extract.readers import read_table
+from crmmigrate.frames import concat_rows
 from crmmigrate.pipeline.sources import label, resolve_sources
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
 from crmmigrate.runs import Run, create_run
@@ -234,10 +235,7 @@ def clean_project(
         write_safe_csv(
             pd.concat(list(clusters.values()), ignore_index=True), run.sub("dedupe", "clusters.csv")
         )
-        found = [c for c in conflicts if len(c)]
-        conflict_frame = (
-            pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CONFLICT_COLUMNS)
-        )
+        conflict_frame = concat_rows(conflicts, CONFLICT_COLUMNS)
         write_safe_csv(conflict_frame, run.sub("dedupe", "conflicts.csv"))
         write_safe_csv(fill_conflicts, run.sub("fill", "conflicts.csv"))
         dedupe_stats["conflicts"] = len(conflict_frame)

@@ -50,6 +50,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmmigrate.errors import ConfigError, UsageError
+from crmmigrate.frames import concat_rows
 from crmmigrate.target_schema import FieldDef, TargetSchema
 from crmmigrate.transform._fill_derive import DERIVATIONS, NONE, Target, text
 from crmmigrate.transform.changes import ChangeLog, differs
@@ -345,13 +346,7 @@ def fill_objects(
             continue
         for rule in checked:
             _apply(obj_name, rule, out, log, counts, not_found, conflicts)
-    found = [c for c in conflicts if len(c)]
-    table = (
-        pd.concat(found, ignore_index=True)
-        if found
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in CONFLICT_COLUMNS})
-    )
-    return FillOutcome(out, counts, not_found, table)
+    return FillOutcome(out, counts, not_found, concat_rows(conflicts, CONFLICT_COLUMNS))
 
 
 def _apply(

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from crmmigrate.errors import ConfigError
+from crmmigrate.frames import concat_rows
 from crmmigrate.target_schema import TargetSchema
 from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.dedupe.compare import LEVELS
@@ -201,20 +202,14 @@ def dedupe_objects(
             )
         remap.setdefault(link.from_, {}).update(link_remap)
     _remap_references(out_frames, schema, remap)
-    reviews = [r for r in reviews if not r.empty]
-    review = (
-        pd.concat(reviews, ignore_index=True) if reviews else pd.DataFrame(columns=REVIEW_COLUMNS)
-    )
+    review = concat_rows(reviews, REVIEW_COLUMNS)
     link_frame = (
         pd.concat(links, ignore_index=True) if links else pd.DataFrame(columns=LINK_COLUMNS)
     )
     stats["links"] = {
         status: int(n) for status, n in link_frame["status"].value_counts().sort_index().items()
     }
-    found = [c for c in conflicts if len(c)]
-    conflict_frame = (
-        pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CONFLICT_COLUMNS)
-    )
+    conflict_frame = concat_rows(conflicts, CONFLICT_COLUMNS)
     return DedupeOutcome(out_frames, clusters, review, link_frame, merged, stats, conflict_frame)
 
 

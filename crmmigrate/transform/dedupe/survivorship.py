@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from crmmigrate.frames import concat_rows
 from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.dedupe.spec import SurvivorRule, Survivorship
 
@@ -200,12 +201,7 @@ def merge_clusters(
         )
     )
     remap = {k: v for k, v in remap.items() if k != v}
-    found = (
-        pd.concat(conflicts, ignore_index=True)
-        if conflicts
-        else pd.DataFrame(columns=CONFLICT_COLUMNS)
-    )
-    return Merged(survivors, clusters, merged, remap, found)
+    return Merged(survivors, clusters, merged, remap, concat_rows(conflicts, CONFLICT_COLUMNS))
 
 
 def _conflicts(

@@ -102,8 +102,7 @@ def consolidate(
     history = order_history(orders, customer=ref_field)
     # each customer record's row in ``history`` (-1: no orders), from one hash lookup; a
     # customer key of the orders that no record has was reported by the reference resolution
-    keys = customers[EXTERNAL_ID]
-    where = history.index.get_indexer(pd.Index(keys.to_numpy(dtype=object)))
+    where = _history_rows(history, customers)
     known = np.zeros(len(history), dtype=bool)
     known[where[where >= 0]] = True
     if not known.all():
@@ -122,14 +121,7 @@ def consolidate(
     values = _field_values(history, scores)
     updated = customers.copy()
     has_orders = where >= 0
-    at = np.maximum(where, 0)
-    for fname, by_row in values.items():
-        if fname not in fields:
-            continue
-        rule = "customers.rfm" if fname in RFM_FIELDS else "customers.history"
-        column = by_row.to_numpy(dtype=object)
-        after = pd.Series(column[at] if len(column) else None, index=updated.index, dtype=object)
-        _set(updated, customer_obj, fname, after, has_orders, rule, log)
+    _put(updated, customer_obj, where, values, [f for f in values if f in fields], log)
 
     rolled_up = _roll_up(out, schema, updated, customer_obj, orders, ref_field, log)
 
@@ -336,20 +328,36 @@ def _roll_up(
         )
         by_parent = orders.assign(**{ref_field: orders[ref_field].map(parent_of)})
         history = order_history(by_parent, customer=ref_field)
-        values = _field_values(history, pd.DataFrame())
         parents = frames[parent_obj].copy()
-        where = history.index.get_indexer(pd.Index(parents[EXTERNAL_ID].to_numpy(dtype=object)))
-        has_orders = where >= 0
-        at = np.maximum(where, 0)
-        for fname in wanted:
-            column = values[fname].to_numpy(dtype=object)
-            after = pd.Series(
-                column[at] if len(column) else None, index=parents.index, dtype=object
-            )
-            _set(parents, parent_obj, fname, after, has_orders, "customers.history", log)
+        where = _history_rows(history, parents)
+        _put(parents, parent_obj, where, _field_values(history, pd.DataFrame()), wanted, log)
         frames[parent_obj] = parents
-        done[parent_obj] = int(has_orders.sum())
+        done[parent_obj] = int((where >= 0).sum())
     return done
+
+
+def _history_rows(history: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
+    """Each record's row in ``history`` by its external id (-1: no orders), one hash lookup."""
+    return history.index.get_indexer(pd.Index(frame[EXTERNAL_ID].to_numpy(dtype=object)))
+
+
+def _put(
+    frame: pd.DataFrame,
+    obj: str,
+    where: np.ndarray,
+    values: dict[str, pd.Series],
+    names: list[str],
+    log: ChangeLog,
+) -> None:
+    """Fields ``names`` from ``values`` (one per history row) onto the records that have a
+    row (``where`` >= 0), logged; the other records keep theirs."""
+    has_orders = where >= 0
+    at = np.maximum(where, 0)
+    for fname in names:
+        column = values[fname].to_numpy(dtype=object)
+        after = pd.Series(column[at] if len(column) else None, index=frame.index, dtype=object)
+        rule = "customers.rfm" if fname in RFM_FIELDS else "customers.history"
+        _set(frame, obj, fname, after, has_orders, rule, log)
 
 
 def _reference_date(settings: Customers, history: pd.DataFrame) -> dt.date | None:

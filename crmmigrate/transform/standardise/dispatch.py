@@ -195,6 +195,14 @@ class FrameStandardiser:
         if fname in self.obj.fields and self.obj.fields[fname].type == "country":
             self._region = None
 
+    def _take(self, fname: str, result: Standardised) -> None:
+        """A standardised column into the frame, its changes logged; a column the
+        standardiser says came back unchanged is not compared (there is nothing to log)."""
+        if result.unchanged:
+            self.frame[fname] = result.values
+        else:
+            self._set(fname, result.values, result.rule)
+
     def _fill_empty(self, fname: str, values: pd.Series, rule: str) -> pd.Series:
         """Put values into an empty field; return the values that found no empty slot."""
         current = self.frame[fname] if fname in self.frame.columns else _nones(self.frame.index)
@@ -245,29 +253,21 @@ class FrameStandardiser:
         return self.frame
 
     def standardise_field(self, fname: str, fdef: FieldDef) -> None:
-        if fname in self.from_composite:
-            # the composite's standardiser wrote canonical text; clean-up would be a no-op
-            text = _already_clean(self.frame[fname])
-        elif fdef.type in SELF_CLEANING:
-            # its standardiser folds full-width forms and spaces itself, and keeps an invalid
-            # value exactly as it came: one change per cell, from the raw value
+        if fname in self.from_composite or fdef.type in SELF_CLEANING:
+            # no separate clean-up: the composite's standardiser wrote canonical text, or the
+            # type's standardiser folds full-width forms and spaces itself and keeps an invalid
+            # value exactly as it came (one change per cell, from the raw value)
             text = _already_clean(self.frame[fname])
         else:
             text = clean_text(self.frame[fname], multiline=fdef.type == "text")
-            if text.unchanged:  # nothing to log: the cleaned column is the column
-                self.frame[fname] = text.values
-            else:
-                self._set(fname, text.values, text.rule)
+            self._take(fname, text)
         if fdef.type == "reference":
             return
         result = self._typed(fname, fdef, text.values)
         if result is None:
             self._count(fname, text)
             return
-        if result.unchanged:  # nothing to log
-            self.frame[fname] = result.values
-        else:
-            self._set(fname, result.values, result.rule)
+        self._take(fname, result)
         self._count(fname, result)
         self._mark(fname, result)
         self._route_extras(fname, fdef, result)

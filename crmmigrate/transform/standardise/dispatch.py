@@ -57,7 +57,7 @@ COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
     "address": ("address:standardise", ("country",)),
 }
 # types whose standardiser does its own NFKC and whitespace clean-up (see standardise_field)
-SELF_CLEANING = frozenset({"phone", "email"})
+SELF_CLEANING = frozenset({"phone", "email", "person_name", "company_name", "date"})
 CJK_ADDRESS_COUNTRIES = frozenset({"TW", "CN", "HK", "MO"})
 _CJK_CHAR = "[\u3400-\u9fff]"  # real characters, not regex escapes: RE2 has no \\u
 # address components that _composite_parts folds into other parts when the schema lacks them

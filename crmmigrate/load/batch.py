@@ -320,7 +320,11 @@ def write_batch(
         found_rows = select_by_external_id(conn, table, updates.external_ids, columns)
         before = {key: dict(found._mapping) for key, found in found_rows.items()}
 
+    # On PostgreSQL the new rows' ids come from the table's sequence before the COPY, so
+    # they need not be read back afterwards (see reserve_ids).
+    reserved = reserve_ids(conn, table, len(inserts)) if len(inserts) else None
     insert_columns_: dict[str, list[Any]] = {
+        **({ID: reserved} if reserved is not None else {}),
         EXTERNAL_ID: inserts.external_ids,
         **inserts.columns,
         CONTENT_HASH: inserts.hashes,
@@ -341,7 +345,7 @@ def write_batch(
 
     inserted = list(range(len(inserts)))
     updated = list(range(len(updates)))
-    floor = _max_id(conn, table) if len(inserts) else 0
+    floor = _max_id(conn, table) if len(inserts) and reserved is None else 0
     try:
         with conn.begin_nested():
             if len(inserts):
@@ -364,13 +368,58 @@ def write_batch(
         result.written[position] = ("updated", update_ids[i])
         if updates.external_ids[i] in before:
             result.before[position] = before[updates.external_ids[i]]
-    new_keys = [inserts.external_ids[i] for i in inserted]
-    new_ids = _inserted_ids(conn, table, new_keys, floor, run_id)
-    for i, key in zip(inserted, new_keys, strict=True):
-        result.written[inserts.positions[i]] = ("inserted", new_ids[key])
+    if reserved is not None:
+        for i in inserted:
+            result.written[inserts.positions[i]] = ("inserted", reserved[i])
+    else:
+        new_keys = [inserts.external_ids[i] for i in inserted]
+        new_ids = _inserted_ids(conn, table, new_keys, floor, run_id)
+        for i, key in zip(inserted, new_keys, strict=True):
+            result.written[inserts.positions[i]] = ("inserted", new_ids[key])
     if capture_before:
         _hash_rows(table, inserts, inserted, texts, updates, updated, before, run_id, result)
     return result
+
+
+def reserve_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int] | None:
+    """``count`` new ids for ``table`` from its own sequence (PostgreSQL), else None.
+
+    ``nextval`` hands out every id once, to this load or to anybody else writing to the table
+    at the same time, and never takes one back, so the rows can be inserted with these ids
+    and need not be read back. None where the ids cannot be taken that way: another backend,
+    an ``id`` without a sequence, or an identity column ``GENERATED ALWAYS``, which refuses
+    ids given to it (the caller then reads the ids back after the insert).
+    """
+    if not uses_copy(conn):
+        return None
+    sequence = _id_sequence(conn, table)
+    if sequence is None:
+        return None
+    dbapi: Any = conn.connection.driver_connection
+    statement = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
+    try:
+        with dbapi.cursor() as cursor:
+            cursor.execute(statement, [sequence, count])
+            return [int(row[0]) for row in cursor.fetchall()]
+    except conn.dialect.loaded_dbapi.Error as err:
+        raise driver_error(conn, err, statement) from err
+
+
+def _id_sequence(conn: sa.Connection, table: sa.Table) -> str | None:
+    """The sequence behind ``table.id`` that ids may be taken from, cached per connection."""
+    cache = conn.info.setdefault("crmmigrate_id_sequences", {})
+    name = conn.dialect.identifier_preparer.format_table(table)
+    if name not in cache:
+        found = conn.execute(
+            sa.text(
+                "SELECT pg_get_serial_sequence(:table, :column),"
+                " (SELECT attidentity FROM pg_attribute"
+                "  WHERE attrelid = CAST(:table AS regclass) AND attname = :column)"
+            ),
+            {"table": name, "column": ID},
+        ).one()
+        cache[name] = found[0] if found[0] is not None and found[1] != "a" else None
+    return cache[name]
 
 
 def _max_id(conn: sa.Connection, table: sa.Table) -> int:

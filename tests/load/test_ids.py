@@ -1,0 +1,69 @@
+"""Ids of new rows on PostgreSQL: taken from the table's sequence before the COPY (no read-back),
+and read back where the table's id takes no ids from outside (GENERATED ALWAYS)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from crmmigrate.load import build_metadata, load_frames
+from crmmigrate.load.batch import reserve_ids
+from crmmigrate.load.target import open_engine
+
+ACCOUNTS = [{"key": f"A{n}", "name": f"Account {n}"} for n in range(7)]
+
+
+def _success_ids(result) -> dict[str, int]:
+    success = result.success
+    return dict(zip(success["external_id"], success["target_id"].astype(int), strict=True))
+
+
+def test_new_rows_take_their_ids_from_the_sequence(crm_schema, postgres_url, make_frame, read_rows):
+    load_frames({}, crm_schema, postgres_url, run_id="setup")
+    engine = open_engine(postgres_url)
+    with engine.begin() as conn:
+        # Somebody else takes ids from the same sequence while the load runs: no id is shared.
+        taken = reserve_ids(conn, build_metadata(crm_schema).tables["accounts"], 3)
+    engine.dispose()
+    assert taken == [1, 2, 3]
+
+    result = load_frames(
+        {"accounts": make_frame("accounts", ACCOUNTS)},
+        crm_schema,
+        postgres_url,
+        run_id="r1",
+        batch_size=3,
+    )
+
+    ids = {r["external_id"]: r["id"] for r in read_rows(postgres_url, "accounts")}
+    assert _success_ids(result) == ids
+    assert sorted(ids.values()) == list(range(4, 11))
+
+
+def test_identity_generated_always_ids_are_read_back(
+    crm_schema, postgres_url, make_frame, read_rows
+):
+    load_frames({}, crm_schema, postgres_url, run_id="setup")
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE accounts ALTER COLUMN id DROP DEFAULT"))
+        conn.execute(sa.text("DROP SEQUENCE accounts_id_seq"))
+        conn.execute(
+            sa.text("ALTER TABLE accounts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY")
+        )
+    engine.dispose()
+    engine = open_engine(postgres_url)
+    with engine.begin() as conn:
+        assert reserve_ids(conn, build_metadata(crm_schema).tables["accounts"], 2) is None
+    engine.dispose()
+
+    result = load_frames(
+        {"accounts": make_frame("accounts", ACCOUNTS)},
+        crm_schema,
+        postgres_url,
+        run_id="r1",
+        batch_size=3,
+    )
+
+    assert result.counts("accounts").inserted == len(ACCOUNTS)
+    ids = {r["external_id"]: r["id"] for r in read_rows(postgres_url, "accounts")}
+    assert _success_ids(result) == ids

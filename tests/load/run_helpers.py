@@ -86,13 +86,15 @@ def target_state(url: str, tables: tuple[str, ...] = ("accounts", "contacts")) -
 
 
 def journal_count(url: str) -> int:
-    """Rows in the load journal (0 while the table does not exist yet)."""
+    """Records in the load journal (0 while the table does not exist yet): a row each, or as
+    many as a row packs (the records a batch inserted)."""
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
             if not sa.inspect(conn).has_table("_crmmigrate_loads"):
                 return 0
-            return int(conn.execute(sa.text("SELECT count(*) FROM _crmmigrate_loads")).scalar())
+            rows = conn.execute(sa.text("SELECT records FROM _crmmigrate_loads")).scalars()
+            return sum(1 if r is None else len(json.loads(r)["external_id"]) for r in rows)
     finally:
         engine.dispose()
 

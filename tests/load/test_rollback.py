@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from crmmigrate.cli.main import app
 from crmmigrate.load import load_frames
+from crmmigrate.load.checkpoint import PACKED, read_journal
 from crmmigrate.pipeline.load import load_run, rollback_run
 
 ACCOUNTS = [
@@ -81,26 +82,36 @@ def _journal(url):
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text(
-                "SELECT object, external_id, action, before_image FROM _crmmigrate_loads"
+                "SELECT object, external_id, action, before_image, records FROM _crmmigrate_loads"
                 " WHERE load_id = 'run-1' ORDER BY seq"
             )
         ).all()
+        entries = read_journal(conn, "run-1")
     engine.dispose()
-    return rows
+    return rows, entries
 
 
 def test_journal_records_inserts_and_before_images_of_updates(loaded, url):
     run, _ = loaded
-    journal = _journal(url)
-    assert [(o, e, a) for o, e, a, _ in journal] == [
+    rows, entries = _journal(url)
+    # An update has a row of its own; the records a batch inserted share one row.
+    assert [(o, e, a) for o, e, a, _, _ in rows] == [
         ("accounts", "legacy:A1", "updated"),
-        ("accounts", "legacy:A3", "inserted"),
+        ("accounts", PACKED, "inserted"),
         ("contacts", "legacy:C1", "updated"),
-        ("contacts", "legacy:C3", "inserted"),
+        ("contacts", PACKED, "inserted"),
     ]
-    image = json.loads(journal[0][3])
+    image = json.loads(rows[0][3])
     assert (image["name"], image["_load_id"], image["id"]) == ("Acme", "before", 1)
-    assert journal[1][3] is None
+    assert rows[1][3] is None and rows[0][4] is None
+    assert json.loads(rows[1][4])["external_id"] == ["legacy:A3"]
+    assert [(k, e.action, e.before_image is None) for k, e in entries.items()] == [
+        (("accounts", "legacy:A1"), "updated", False),
+        (("accounts", "legacy:A3"), "inserted", True),
+        (("contacts", "legacy:C1"), "updated", False),
+        (("contacts", "legacy:C3"), "inserted", True),
+    ]
+    assert all(e.row_hash and e.target_id and e.content_hash for e in entries.values())
     lines = (run.path / "load" / "before_images.jsonl").read_text().splitlines()
     assert [json.loads(line)["external_id"] for line in lines] == ["legacy:A1", "legacy:C1"]
 
@@ -116,7 +127,7 @@ def test_rollback_restores_the_exact_before_image(loaded, url, snapshot):
         ("contacts", 1, 1),
         ("accounts", 1, 1),
     ]
-    assert _journal(url) == []
+    assert _journal(url) == ([], {})
     assert (
         json.loads((run.path / "manifest.json").read_text())["stages"]["rollback"]["status"]
         == "done"
@@ -215,10 +226,7 @@ def test_rollback_after_undoing_the_hand_edit_goes_ahead(loaded, url, snapshot):
 def test_a_journal_without_row_hashes_still_rolls_back(loaded, url, snapshot):
     # A journal written by a version without row hashes: the bookkeeping columns decide.
     run, before = loaded
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("ALTER TABLE _crmmigrate_loads DROP COLUMN row_hash"))
-    engine.dispose()
+    _as_older_journal(url)
 
     rollback_run(run, target=url)
 
@@ -228,24 +236,60 @@ def test_a_journal_without_row_hashes_still_rolls_back(loaded, url, snapshot):
 def test_the_next_load_adds_row_hashes_to_an_older_journal(tmp_path, sqlite_url, make_frame):
     run = make_run(tmp_path / "runs", "run-1", {"accounts": make_frame("accounts", ACCOUNTS)})
     load_run(run, target=sqlite_url)
-    engine = sa.create_engine(sqlite_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("ALTER TABLE _crmmigrate_loads DROP COLUMN row_hash"))
+    _as_older_journal(sqlite_url)
     again = make_run(tmp_path / "runs", "run-2", {"accounts": make_frame("accounts", RUN_ACCOUNTS)})
 
     load_run(again, target=sqlite_url)
 
+    engine = sa.create_engine(sqlite_url)
     with engine.connect() as conn:
-        hashes = conn.execute(
-            sa.text("SELECT load_id, row_hash FROM _crmmigrate_loads ORDER BY seq")
-        ).all()
+        hashes = {
+            load: [
+                (key, e.row_hash is not None) for (_, key), e in read_journal(conn, load).items()
+            ]
+            for load in ("run-1", "run-2")
+        }
     engine.dispose()
-    assert [(load, h is not None) for load, h in hashes] == [
-        ("run-1", False),
-        ("run-1", False),
-        ("run-2", True),
-        ("run-2", True),
-    ]
+    assert hashes == {
+        "run-1": [("legacy:A1", False), ("legacy:A2", False)],
+        "run-2": [("legacy:A1", True), ("legacy:A3", True)],
+    }
+
+
+def _as_older_journal(url: str) -> None:
+    """Turn the journal into what crmmigrate wrote before row hashes and packed inserts: one
+    row per inserted record, and neither a row_hash nor a records column."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        rows = conn.execute(sa.text("SELECT * FROM _crmmigrate_loads ORDER BY seq")).mappings()
+        rows = [dict(r) for r in rows]
+        conn.execute(sa.text("DELETE FROM _crmmigrate_loads"))
+        columns = ("load_id", "object", "batch", "external_id", "action", "target_id")
+        columns += ("content_hash", "before_image")
+        insert = sa.text(
+            f"INSERT INTO _crmmigrate_loads ({', '.join(columns)})"
+            f" VALUES ({', '.join(':' + c for c in columns)})"
+        )
+        for row in rows:
+            if row["records"] is None:
+                conn.execute(insert, {c: row[c] for c in columns})
+                continue
+            packed = json.loads(row["records"])
+            for key, target_id, content_hash in zip(
+                packed["external_id"], packed["target_id"], packed["content_hash"], strict=True
+            ):
+                conn.execute(
+                    insert,
+                    {
+                        **{c: row[c] for c in columns},
+                        "external_id": key,
+                        "target_id": target_id,
+                        "content_hash": content_hash,
+                    },
+                )
+        conn.execute(sa.text("ALTER TABLE _crmmigrate_loads DROP COLUMN row_hash"))
+        conn.execute(sa.text("ALTER TABLE _crmmigrate_loads DROP COLUMN records"))
+    engine.dispose()
 
 
 def test_rollback_of_a_run_never_loaded_is_a_no_op(tmp_path, sqlite_url, make_frame, crm_schema):

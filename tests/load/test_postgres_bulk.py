@@ -1,5 +1,6 @@
-"""Ids of new rows on PostgreSQL: taken from the table's sequence before the COPY (no read-back),
-and read back where the table's id takes no ids from outside (GENERATED ALWAYS)."""
+"""What makes bulk loads into PostgreSQL fast, kept correct: ids of new rows taken from the
+table's sequence before the COPY (no read-back), read back where the table's id takes no ids
+from outside (GENERATED ALWAYS); the journal's packed records stored uncompressed."""
 
 from __future__ import annotations
 
@@ -67,3 +68,19 @@ def test_identity_generated_always_ids_are_read_back(
     assert result.counts("accounts").inserted == len(ACCOUNTS)
     ids = {r["external_id"]: r["id"] for r in read_rows(postgres_url, "accounts")}
     assert _success_ids(result) == ids
+
+
+def test_packed_journal_records_are_stored_uncompressed(crm_schema, postgres_url, make_frame):
+    load_frames(
+        {"accounts": make_frame("accounts", ACCOUNTS)}, crm_schema, postgres_url, run_id="r1"
+    )
+    engine = sa.create_engine(postgres_url)
+    with engine.connect() as conn:
+        storage = conn.execute(
+            sa.text(
+                "SELECT attstorage FROM pg_attribute"
+                " WHERE attrelid = '_crmmigrate_loads'::regclass AND attname = 'records'"
+            )
+        ).scalar()
+    engine.dispose()
+    assert storage == "e"

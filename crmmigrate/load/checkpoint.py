@@ -205,7 +205,7 @@ def record_batch(
     insert_columns(conn, journal_table, entries)  # COPY on PostgreSQL
 
 
-def _entries(row: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _entries(row: sa.RowMapping) -> list[dict[str, Any]]:
     """The records one journal row holds: itself, or the inserted records it packs."""
     packed = row.get("records")
     if not packed:

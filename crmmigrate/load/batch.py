@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql
 
 from crmmigrate.load.copy import (
     NULL,
+    copy_hashed,
     copy_text,
     driver_error,
     insert_columns,
@@ -346,15 +347,24 @@ def write_batch(
     inserted = list(range(len(inserts)))
     updated = list(range(len(updates)))
     floor = _max_id(conn, table) if len(inserts) and reserved is None else 0
+    insert_hashes: list[str] | None = None  # the inserted rows' hashes, taken during the COPY
     try:
         with conn.begin_nested():
-            if len(inserts):
+            if len(inserts) and capture_before and _copies_whole_rows(conn, table):
+                names = hashed_columns(table)
+                nulls = [NULL] * len(inserts)
+                ids = (ID, reserved) if reserved is not None else None
+                insert_hashes = copy_hashed(
+                    conn, table, names, [texts.get(c, nulls) for c in names], ids
+                )
+            elif len(inserts):
                 insert_columns(conn, table, insert_columns_, texts)  # COPY on PostgreSQL
             if len(updates):
                 conn.execute(update_stmt, _rows(update_columns))
     except exc.DBAPIError as err:
         if not is_row_error(err):
             raise
+        insert_hashes = None
         insert_rows, update_rows = list(inserts), list(updates)
         inserted = _replay_one_by_one(
             conn, sa.insert(table), insert_rows, _rows(insert_columns_), result.failures
@@ -377,8 +387,19 @@ def write_batch(
         for i, key in zip(inserted, new_keys, strict=True):
             result.written[inserts.positions[i]] = ("inserted", new_ids[key])
     if capture_before:
-        _hash_rows(table, inserts, inserted, texts, updates, updated, before, run_id, result)
+        if insert_hashes is not None:
+            result.row_hashes.update(zip(inserts.positions, insert_hashes, strict=True))
+        to_hash = inserted if insert_hashes is None else []
+        _hash_rows(table, inserts, to_hash, texts, updates, updated, before, run_id, result)
     return result
+
+
+def _copies_whole_rows(conn: sa.Connection, table: sa.Table) -> bool:
+    """COPY may name every column (NULL for the ones the batch has not): no column but the
+    id has a default that NULL would override. Then the row hashes come with the COPY."""
+    return uses_copy(conn) and all(
+        c.default is None and c.server_default is None for c in table.columns if c.name != ID
+    )
 
 
 def reserve_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int] | None:
@@ -396,13 +417,24 @@ def reserve_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int] |
     if sequence is None:
         return None
     dbapi: Any = conn.connection.driver_connection
-    statement = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
     try:
         with dbapi.cursor() as cursor:
-            cursor.execute(statement, [sequence, count])
-            return [int(row[0]) for row in cursor.fetchall()]
+            cursor.execute(_RESERVE, [sequence, count])
+            low, high, taken, listed = cursor.fetchone()
     except conn.dialect.loaded_dbapi.Error as err:
-        raise driver_error(conn, err, statement) from err
+        raise driver_error(conn, err, _RESERVE) from err
+    if taken != count:  # pragma: no cover - generate_series gives exactly count rows
+        raise RuntimeError(f"{table.name}: asked the sequence for {count} ids, got {taken}")
+    return list(range(low, high + 1)) if listed is None else [int(v) for v in listed]
+
+
+# The ids come back as a range when nobody else took one in between (the usual case, and
+# much less to send and convert than a row per id), else as the list of them.
+_RESERVE = (
+    "SELECT min(id), max(id), count(*),"
+    " CASE WHEN max(id) - min(id) + 1 <> count(*) THEN array_agg(id ORDER BY id) END"
+    " FROM (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) AS reserved"
+)
 
 
 def _id_sequence(conn: sa.Connection, table: sa.Table) -> str | None:

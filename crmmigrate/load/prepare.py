@@ -88,15 +88,17 @@ def prepare_object(name: str, obj: ObjectDef, frame: pd.DataFrame) -> PreparedOb
         values={},
         references={},
     )
-    reasons: list[list[str]] = [[] for _ in range(len(frame))]
+    reasons: dict[int, list[str]] = {}  # position → reasons, for the records that fail
 
     missing_id = np.flatnonzero(pd.isna(prepared.external_ids))
     for pos in missing_id:
-        reasons[pos].append(f"{EXTERNAL_ID}: missing")
+        reasons.setdefault(int(pos), []).append(f"{EXTERNAL_ID}: missing")
     # The contract says unique; a repeat would otherwise silently overwrite the first record.
     repeats = pd.Series(prepared.external_ids).duplicated(keep="first").to_numpy()
     for pos in np.flatnonzero(repeats & ~pd.isna(prepared.external_ids)):
-        reasons[pos].append(f"{EXTERNAL_ID}: repeats an earlier record of this load")
+        reasons.setdefault(int(pos), []).append(
+            f"{EXTERNAL_ID}: repeats an earlier record of this load"
+        )
 
     for fname, fdef in obj.fields.items():
         if fname not in frame.columns:
@@ -107,7 +109,7 @@ def prepare_object(name: str, obj: ObjectDef, frame: pd.DataFrame) -> PreparedOb
         converted = convert_column(fname, fdef, frame[fname])
         prepared.values[field_column(fname, fdef)] = converted.values
         for pos in np.flatnonzero(converted.failed):
-            reasons[pos].append(converted.reasons[pos])
+            reasons.setdefault(int(pos), []).append(converted.reasons[pos])
 
-    prepared.failures = {pos: "; ".join(r) for pos, r in enumerate(reasons) if r}
+    prepared.failures = {pos: "; ".join(reasons[pos]) for pos in sorted(reasons)}
     return prepared

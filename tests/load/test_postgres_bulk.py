@@ -40,6 +40,28 @@ def test_new_rows_take_their_ids_from_the_sequence(crm_schema, postgres_url, mak
     assert sorted(ids.values()) == list(range(4, 11))
 
 
+def test_ids_from_a_sequence_that_skips_values(crm_schema, postgres_url, make_frame, read_rows):
+    """Ids come back as a range when they are consecutive; a sequence counting in steps (or
+    one another session takes from at the same time) gives them one by one."""
+    load_frames({}, crm_schema, postgres_url, run_id="setup")
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER SEQUENCE accounts_id_seq INCREMENT BY 5"))
+    engine.dispose()
+
+    result = load_frames(
+        {"accounts": make_frame("accounts", ACCOUNTS)},
+        crm_schema,
+        postgres_url,
+        run_id="r1",
+        batch_size=4,
+    )
+
+    ids = {r["external_id"]: r["id"] for r in read_rows(postgres_url, "accounts")}
+    assert _success_ids(result) == ids
+    assert sorted(ids.values()) == list(range(1, 35, 5))
+
+
 def test_identity_generated_always_ids_are_read_back(
     crm_schema, postgres_url, make_frame, read_rows
 ):

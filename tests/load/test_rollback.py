@@ -17,7 +17,8 @@ from run_helpers import make_run
 from typer.testing import CliRunner
 
 from crmmigrate.cli.main import app
-from crmmigrate.load import load_frames
+from crmmigrate.load import build_metadata, load_frames
+from crmmigrate.load.batch import target_row_hashes
 from crmmigrate.load.checkpoint import PACKED, read_journal
 from crmmigrate.pipeline.load import load_run, rollback_run
 
@@ -114,6 +115,26 @@ def test_journal_records_inserts_and_before_images_of_updates(loaded, url):
     assert all(e.row_hash and e.target_id and e.content_hash for e in entries.values())
     lines = (run.path / "load" / "before_images.jsonl").read_text().splitlines()
     assert [json.loads(line)["external_id"] for line in lines] == ["legacy:A1", "legacy:C1"]
+
+
+def test_journal_row_hashes_are_the_hashes_of_the_rows_in_the_target(loaded, url, crm_schema):
+    """What rollback compares against: on PostgreSQL the inserted rows are hashed while the
+    COPY sends them, elsewhere after the insert; either way, the rows as the target has them."""
+    _, entries = _journal(url)
+    tables = build_metadata(crm_schema).tables
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = {}
+        for name in TABLES:
+            rows = [dict(r._mapping) for r in conn.execute(sa.select(tables[name]))]
+            hashes = target_row_hashes(rows, tables[name])
+            found.update({(name, r["id"]): h for r, h in zip(rows, hashes, strict=True)})
+    engine.dispose()
+
+    assert {(o, e.target_id): e.row_hash for (o, _), e in entries.items()} == {
+        key: found[key] for (o, _), e in entries.items() if (key := (o, e.target_id))
+    }
+    assert {e.action for e in entries.values()} == {"inserted", "updated"}
 
 
 def test_rollback_restores_the_exact_before_image(loaded, url, snapshot):

@@ -10,7 +10,7 @@ are kept and each bad row gets the database's reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -24,6 +24,7 @@ from crmmigrate.load.copy import (
     copy_hashed,
     copy_text,
     driver_error,
+    hash_lines,
     insert_columns,
     row_hashes,
     uses_copy,
@@ -63,6 +64,8 @@ class Batch:
     columns: dict[str, list[Any]]  # column → one value per record (fields and references)
     # column → its values' COPY text (copy.copy_text), where the caller has it already
     texts: dict[str, list[str]] = field(default_factory=dict)
+    # Each record's row_lines (the whole row as text), where the caller has them already.
+    lines: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -84,6 +87,7 @@ class Batch:
             [self.hashes[i] for i in indexes],
             {c: [v[i] for i in indexes] for c, v in self.columns.items()},
             {c: [v[i] for i in indexes] for c, v in self.texts.items()},
+            [self.lines[i] for i in indexes] if self.lines is not None else None,
         )
 
     @classmethod
@@ -114,6 +118,16 @@ class BatchResult:
 def hashed_columns(table: sa.Table) -> list[str]:
     """The columns a row hash covers: all but the primary key, in the table's order."""
     return [c.name for c in table.columns if c.name != ID]
+
+
+def row_lines(table: sa.Table, texts: Mapping[str, Sequence[str]]) -> list[str]:
+    """Each row of ``texts`` (column → copy_text, equal lengths) as one line of the table's
+    :func:`hashed_columns`, tab-separated, NULL for a column ``texts`` lacks: what the COPY
+    sends after the id, and what the row hash is taken of."""
+    count = len(next(iter(texts.values()))) if texts else 0
+    nulls = [NULL] * count
+    columns = [texts.get(c, nulls) for c in hashed_columns(table)]
+    return list(map("\t".join, zip(*columns, strict=True)))
 
 
 def target_row_hashes(rows: Sequence[Mapping[str, Any]], table: sa.Table) -> list[str]:
@@ -272,32 +286,17 @@ def _rows(columns: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def write_batch(
-    conn: sa.Connection,
-    table: sa.Table,
-    rows: Batch | Sequence[BatchRow],
-    *,
+def _classify(
+    batch: Batch,
+    existing: Mapping[str, sa.Row[Any] | FoundRow],
     mode: LoadMode,
-    run_id: str,
-    reference_columns: Sequence[str] = (),
-    capture_before: bool = False,
-    all_new: bool = False,
-) -> BatchResult:
-    """Insert or update ``rows`` in ``table`` inside the caller's transaction.
-
-    With ``capture_before`` (a load that is journaled), the rows it updates are read whole
-    first (``result.before``) and every written row's hash is taken (``result.row_hashes``).
-    With ``all_new`` the caller knows the table holds none of these external ids (it was
-    empty when this load of the object began), so they are not looked up; should one be
-    there after all, the unique key rejects it and the row is reported, never overwritten.
-    """
-    batch = rows if isinstance(rows, Batch) else Batch.from_rows(rows)
-    result = BatchResult()
-    if not len(batch):
-        return result
-    lookup = [ID, CONTENT_HASH, *(c for c in reference_columns if c in batch.columns)]
-    existing = {} if all_new else select_by_external_id(conn, table, batch.external_ids, lookup)
-
+    reference_columns: Sequence[str],
+    result: BatchResult,
+) -> tuple[list[int], list[int], list[int]]:
+    """Which of the batch's records to insert and which to update (with their target ids);
+    unchanged ones and, in insert mode, ones already there go straight into ``result``."""
+    if not existing:
+        return list(range(len(batch))), [], []
     insert_at: list[int] = []
     update_at: list[int] = []
     update_ids: list[int] = []
@@ -312,6 +311,64 @@ def write_batch(
         else:
             update_at.append(i)
             update_ids.append(found._mapping[ID])
+    return insert_at, update_at, update_ids
+
+
+def write_batch(
+    conn: sa.Connection,
+    table: sa.Table,
+    rows: Batch | Sequence[BatchRow],
+    *,
+    mode: LoadMode,
+    run_id: str,
+    reference_columns: Sequence[str] = (),
+    capture_before: bool = False,
+    all_new: bool = False,
+    meanwhile: Callable[[], None] | None = None,
+) -> BatchResult:
+    """Insert or update ``rows`` in ``table`` inside the caller's transaction.
+
+    With ``capture_before`` (a load that is journaled), the rows it updates are read whole
+    first (``result.before``) and every written row's hash is taken (``result.row_hashes``).
+    With ``all_new`` the caller knows the table holds none of these external ids (it was
+    empty when this load of the object began), so they are not looked up; should one be
+    there after all, the unique key rejects it and the row is reported, never overwritten.
+
+    ``meanwhile`` is called once: while the server parses the COPY if there is one, else at
+    the end (the caller's work that needs no database, done while the database is busy).
+    """
+    pending = [meanwhile] if meanwhile is not None else []
+
+    def during_copy() -> None:
+        while pending:
+            pending.pop()()
+
+    result = _write_batch(
+        conn, table, rows, mode, run_id, reference_columns, capture_before, all_new, during_copy
+    )
+    during_copy()  # if there was no COPY to call it during
+    return result
+
+
+def _write_batch(
+    conn: sa.Connection,
+    table: sa.Table,
+    rows: Batch | Sequence[BatchRow],
+    mode: LoadMode,
+    run_id: str,
+    reference_columns: Sequence[str],
+    capture_before: bool,
+    all_new: bool,
+    meanwhile: Callable[[], None],
+) -> BatchResult:
+    batch = rows if isinstance(rows, Batch) else Batch.from_rows(rows)
+    result = BatchResult()
+    if not len(batch):
+        return result
+    lookup = [ID, CONTENT_HASH, *(c for c in reference_columns if c in batch.columns)]
+    existing = {} if all_new else select_by_external_id(conn, table, batch.external_ids, lookup)
+
+    insert_at, update_at, update_ids = _classify(batch, existing, mode, reference_columns, result)
     inserts = batch.take(insert_at)
     updates = batch.take(update_at)
 
@@ -333,7 +390,10 @@ def write_batch(
     }
     texts: dict[str, list[str]] = {}
     if capture_before or uses_copy(conn):
-        known = inserts.texts
+        # The text of the run id and of the reserved ids needs no copy_text per value.
+        known = {**inserts.texts, LOAD_ID: copy_text([run_id]) * len(inserts)}
+        if reserved is not None:
+            known[ID] = list(map(str, reserved))
         texts = {c: known[c] if c in known else copy_text(v) for c, v in insert_columns_.items()}
     set_columns = [*batch.columns, LOAD_ID, CONTENT_HASH]
     update_columns = {
@@ -351,11 +411,10 @@ def write_batch(
     try:
         with conn.begin_nested():
             if len(inserts) and capture_before and _copies_whole_rows(conn, table):
-                names = hashed_columns(table)
-                nulls = [NULL] * len(inserts)
                 ids = (ID, reserved) if reserved is not None else None
+                lines = inserts.lines if inserts.lines is not None else row_lines(table, texts)
                 insert_hashes = copy_hashed(
-                    conn, table, names, [texts.get(c, nulls) for c in names], ids
+                    conn, table, hashed_columns(table), lines, ids, meanwhile
                 )
             elif len(inserts):
                 insert_columns(conn, table, insert_columns_, texts)  # COPY on PostgreSQL
@@ -379,8 +438,8 @@ def write_batch(
         if updates.external_ids[i] in before:
             result.before[position] = before[updates.external_ids[i]]
     if reserved is not None:
-        for i in inserted:
-            result.written[inserts.positions[i]] = ("inserted", reserved[i])
+        positions = inserts.positions
+        result.written.update((positions[i], ("inserted", reserved[i])) for i in inserted)
     else:
         new_keys = [inserts.external_ids[i] for i in inserted]
         new_ids = _inserted_ids(conn, table, new_keys, floor, run_id)
@@ -497,13 +556,9 @@ def _hash_rows(
     result: BatchResult,
 ) -> None:
     """Each written row's hash, over the whole row as the batch left it."""
-    names = hashed_columns(table)
     if inserted:
-        nulls = [NULL] * len(inserts)
-        columns = [texts.get(c, nulls) for c in names]
-        if len(inserted) < len(inserts):
-            columns = [[column[i] for i in inserted] for column in columns]
-        hashes = row_hashes(columns)
+        lines = inserts.lines if inserts.lines is not None else row_lines(table, texts)
+        hashes = hash_lines([lines[i] for i in inserted])
         for i, row_hash in zip(inserted, hashes, strict=True):
             result.row_hashes[inserts.positions[i]] = row_hash
     if updated:

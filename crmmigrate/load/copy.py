@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -110,7 +110,12 @@ def row_hashes(texts: Sequence[Sequence[str]]) -> list[str]:
     """A hash per row of the :func:`copy_text` columns ``texts`` (in a fixed column order)."""
     if not texts:
         return []
-    return [_hash(line) for line in map("\t".join, zip(*texts, strict=True))]
+    return hash_lines(list(map("\t".join, zip(*texts, strict=True))))
+
+
+def hash_lines(lines: Sequence[str]) -> list[str]:
+    """The row hash of each row already joined into one line (see :func:`row_hashes`)."""
+    return [_hash(line) for line in lines]
 
 
 def _hash(line: str) -> str:
@@ -209,21 +214,23 @@ def copy_hashed(
     conn: sa.Connection,
     table: sa.Table,
     columns: Sequence[str],
-    texts: Sequence[Sequence[str]],
+    lines: Sequence[str],
     ids: tuple[str, Sequence[int]] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[str]:
-    """COPY rows into ``table`` (PostgreSQL) and return their :func:`row_hashes`.
+    """COPY rows into ``table`` (PostgreSQL) and return their :func:`hash_lines`.
 
-    ``texts`` are the :func:`copy_text` columns named by ``columns``; ``ids`` (a column name
-    and one id per row) go in first and are not hashed. The rows travel in chunks of
-    COPY_CHUNK, each hashed right after it is sent, while the server parses it: the hashes
-    the journal needs then cost next to no time beside the server's work. Runs in the
-    caller's transaction; on an error nothing is returned (the COPY inserted nothing).
+    ``lines`` are the rows as COPY text (:func:`copy_text` fields joined by tabs) of
+    ``columns``; ``ids`` (a column name and one id per row) go in first and are not hashed.
+    The rows travel in chunks of COPY_CHUNK, each hashed right after it is sent, while the
+    server parses it: the hashes the journal needs then cost next to no time beside the
+    server's work. ``meanwhile`` is called after the last chunk, before the COPY is
+    finished: more of the caller's work the server's parsing hides. Runs in the caller's
+    transaction; an error returns nothing (the COPY inserted nothing).
     """
     names = [ids[0], *columns] if ids is not None else list(columns)
     statement = _copy_statement(conn, table, names)
     dbapi: Any = conn.connection.driver_connection
-    lines = list(map("\t".join, zip(*texts, strict=True)))
     hashes: list[str] = []
     try:
         with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
@@ -234,7 +241,9 @@ def copy_hashed(
                 else:
                     keys = ids[1][start : start + COPY_CHUNK]
                     copy.write("".join(map("{}\t{}\n".format, keys, chunk)))
-                hashes += [_hash(line) for line in chunk]
+                hashes += hash_lines(chunk)
+            if meanwhile is not None:
+                meanwhile()
     except conn.dialect.loaded_dbapi.Error as err:
         raise driver_error(conn, err, statement) from err
     return hashes

@@ -21,7 +21,7 @@ from sqlalchemy import exc
 
 from crmmigrate.errors import UsageError
 from crmmigrate.frames import concat_rows
-from crmmigrate.load.batch import Action, Batch, LoadMode, write_batch
+from crmmigrate.load.batch import Action, Batch, LoadMode, row_lines, write_batch
 from crmmigrate.load.checkpoint import (
     BatchProgress,
     ensure_journal,
@@ -37,6 +37,7 @@ from crmmigrate.load.schema import (
     BOOKKEEPING_LENGTH,
     CONTENT_HASH,
     ID,
+    LOAD_ID,
     build_metadata,
     check_tables,
     drop_tables,
@@ -279,9 +280,11 @@ class _Loader:
         outcome = _Outcome(failures=dict(prep.failures))
         reference_columns = [reference_column(f) for f in prep.references]
         pending = [pos for pos in range(prep.size) if pos not in outcome.failures]
-        # COPY text (PostgreSQL) and row hashes (journaled loads) need every value as text:
-        # formatted here once per object, so a date column formats each distinct date once.
-        texts = _texts(prep) if not self.dry_run or uses_copy(conn) else {}
+        # COPY text (PostgreSQL) and row hashes (journaled loads) need every value as text.
+        with_texts = not self.dry_run or uses_copy(conn)
+        # The whole row's line (COPY, row hash) is known before the batch runs unless
+        # reference ids go into it, which the batch looks up.
+        line_table = table if not self.dry_run and not prep.references else None
         first_batch = 0
         if not self.dry_run and (self.resume or self.mode == "incremental"):
             with conn.begin():
@@ -292,16 +295,27 @@ class _Loader:
         if not self.resume:
             with conn.begin_nested() if self.dry_run else conn.begin():
                 all_new = _is_empty(conn, table)
-        for index, start in enumerate(range(0, len(pending), self.batch_size)):
-            positions = pending[start : start + self.batch_size]
+        chunks = [pending[s : s + self.batch_size] for s in range(0, len(pending), self.batch_size)]
+
+        def build(positions: list[int]) -> Batch:
+            return _batch_rows(prep, positions, with_texts, line_table, self.run_id)
+
+        # The next batch's records are gathered and turned into text while the database
+        # works on this one's COPY (write_batch calls ``meanwhile`` once, at that point).
+        ahead: dict[int, Batch] = {}
+        for index, positions in enumerate(chunks):
+            built = ahead.pop(index) if index in ahead else build(positions)
+
+            def meanwhile(index: int = index) -> None:
+                if index + 1 < len(chunks):
+                    ahead[index + 1] = build(chunks[index + 1])
+
             # One transaction per batch; inside a dry run's transaction, a savepoint instead.
             with conn.begin_nested() if self.dry_run else conn.begin():
                 refs = resolve_references(
                     conn, self.metadata.tables, obj, prep, positions, failed_in_run
                 )
-                rows = _batch_rows(
-                    prep, [p for p in positions if p not in refs.failures], refs, texts
-                )
+                rows = _with_references(built, prep, refs)
                 batch = write_batch(
                     conn,
                     table,
@@ -311,6 +325,7 @@ class _Loader:
                     reference_columns=reference_columns,
                     capture_before=not self.dry_run,
                     all_new=all_new,
+                    meanwhile=meanwhile,
                 )
                 if not self.dry_run:
                     record_batch(conn, self.run_id, prep.name, first_batch + index, rows, batch)
@@ -364,32 +379,41 @@ def _is_empty(conn: sa.Connection, table: sa.Table) -> bool:
     return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is None
 
 
-def _texts(prep: PreparedObject) -> dict[str, np.ndarray]:
-    """The COPY text of every value of the object's columns (see :func:`copy_text`)."""
-    columns = {EXTERNAL_ID: prep.external_ids, CONTENT_HASH: prep.hashes, **prep.values}
-    return {c: np.array(copy_text(v), dtype=object) for c, v in columns.items()}
-
-
 def _batch_rows(
     prep: PreparedObject,
     positions: Sequence[int],
-    refs: ResolvedReferences,
-    texts: Mapping[str, np.ndarray],
+    with_texts: bool,
+    line_table: sa.Table | None,
+    run_id: str,
 ) -> Batch:
-    """The batch's records column by column: each column array is sliced once per batch."""
+    """The batch's records column by column (each column array sliced once), with the COPY
+    text of every value if ``with_texts`` and, given ``line_table``, each record's whole
+    line (the row as that table will hold it, see :func:`batch.row_lines`). No database."""
     index = np.asarray(positions, dtype=np.intp)
+    external_ids = prep.external_ids[index].tolist()  # all str: prepare fails one without
+    hashes = prep.hashes[index].tolist()
     columns = {c: prep.values[c][index].tolist() for c in prep.values}
-    references = refs.values
+    texts: dict[str, list[str]] = {}
+    if with_texts:
+        texts = {c: copy_text(v) for c, v in columns.items()}
+        texts[EXTERNAL_ID] = copy_text(external_ids)
+        texts[CONTENT_HASH] = copy_text(hashes)
+    lines = None
+    if line_table is not None and with_texts:
+        lines = row_lines(line_table, {**texts, LOAD_ID: copy_text([run_id]) * len(index)})
+    return Batch(list(positions), external_ids, hashes, columns, texts, lines)
+
+
+def _with_references(batch: Batch, prep: PreparedObject, refs: ResolvedReferences) -> Batch:
+    """The batch without the records whose parent failed, with its reference columns."""
+    if refs.failures:
+        batch = batch.take([i for i, p in enumerate(batch.positions) if p not in refs.failures])
     for name in prep.references:
         column = reference_column(name)
-        columns[column] = [references[pos][column] for pos in positions]
-    return Batch(
-        list(positions),
-        prep.external_ids[index].tolist(),  # all str: prepare fails a record without one
-        prep.hashes[index].tolist(),
-        columns,
-        {c: t[index].tolist() for c, t in texts.items()},
-    )
+        batch.columns[column] = [refs.values[pos][column] for pos in batch.positions]
+        if batch.texts:
+            batch.texts[column] = copy_text(batch.columns[column])
+    return batch
 
 
 def _result(

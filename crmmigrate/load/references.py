@@ -38,6 +38,8 @@ def resolve_references(
     failed_in_run: Mapping[str, set[str]],
 ) -> ResolvedReferences:
     """Look up the batch's references in the parent tables (one SELECT per reference field)."""
+    if not prepared.references:
+        return ResolvedReferences()
     resolved = ResolvedReferences(values={pos: {} for pos in positions})
     for fname, referenced in prepared.references.items():
         parent = str(obj.fields[fname].object)

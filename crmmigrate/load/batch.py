@@ -438,8 +438,14 @@ def _write_batch(
         if updates.external_ids[i] in before:
             result.before[position] = before[updates.external_ids[i]]
     if reserved is not None:
-        positions = inserts.positions
-        result.written.update((positions[i], ("inserted", reserved[i])) for i in inserted)
+        inserted_: list[Action] = ["inserted"] * len(inserts)
+        actions = zip(inserted_, reserved, strict=True)
+        if len(inserted) == len(inserts):  # all of them: one pass in C
+            result.written.update(zip(inserts.positions, actions, strict=True))
+        else:
+            result.written.update(
+                (inserts.positions[i], ("inserted", reserved[i])) for i in inserted
+            )
     else:
         new_keys = [inserts.external_ids[i] for i in inserted]
         new_ids = _inserted_ids(conn, table, new_keys, floor, run_id)

@@ -163,22 +163,19 @@ def record_batch(
 ) -> None:
     """Journal what a batch inserted or updated, inside the batch's transaction."""
     written = result.written
-    done = [
-        (i, position, action)
-        for i, position in enumerate(rows.positions)
-        if (action := written.get(position, ("unchanged", None))[0]) != "unchanged"
-    ]
-    if not done:
+    found = list(map(written.get, rows.positions))  # (action, target id) or None
+    updated = [i for i, w in enumerate(found) if w is not None and w[0] == "updated"]
+    inserted = [i for i, w in enumerate(found) if w is not None and w[0] == "inserted"]
+    if not updated and not inserted:
         return
-    updated = [(i, position) for i, position, action in done if action == "updated"]
-    inserted = [(i, position) for i, position, action in done if action == "inserted"]
     entries: dict[str, list[Any]] = {name: [] for name in JOURNAL_COLUMNS}
 
     def add(values: Mapping[str, Any]) -> None:
         for name in JOURNAL_COLUMNS:
             entries[name].append(values.get(name))
 
-    for i, position in updated:
+    for i in updated:
+        position = rows.positions[i]
         before = result.before.get(position)
         add(
             {
@@ -191,13 +188,16 @@ def record_batch(
             }
         )
     if inserted:
+        every = len(inserted) == len(rows)
+        positions = rows.positions if every else [rows.positions[i] for i in inserted]
         packed = {
-            "external_id": [rows.external_ids[i] for i, _ in inserted],
-            "target_id": [written[p][1] for _, p in inserted],
-            "content_hash": [rows.hashes[i] for i, _ in inserted],
-            "row_hash": [result.row_hashes.get(p) for _, p in inserted],
+            "external_id": rows.external_ids if every else [rows.external_ids[i] for i in inserted],
+            "target_id": [found[i][1] for i in inserted],  # type: ignore[index]
+            "content_hash": rows.hashes if every else [rows.hashes[i] for i in inserted],
+            "row_hash": list(map(result.row_hashes.get, positions)),
         }
-        add({"external_id": PACKED, "action": "inserted", "records": json.dumps(packed)})
+        records = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
+        add({"external_id": PACKED, "action": "inserted", "records": records})
     count = len(entries["external_id"])
     entries["load_id"] = [load_id] * count
     entries["object"] = [obj] * count

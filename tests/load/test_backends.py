@@ -10,7 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from crmmigrate.errors import TargetUnreachableError
-from crmmigrate.load import load_frames, loader
+from crmmigrate.load import build_metadata, load_frames, loader
+from crmmigrate.load.batch import target_row_hashes
+from crmmigrate.load.checkpoint import read_journal
 from crmmigrate.target_schema import TargetSchema
 
 TABLES = ("accounts", "contacts")
@@ -115,6 +117,40 @@ def test_database_rejection_is_isolated(target_url, make_frame, read_rows):
     reason = result.errors["reason"].iloc[0]
     assert "秘密" not in reason  # MariaDB quotes the duplicate value; it is cut out
     assert [r["code"] for r in read_rows(target_url, "members")] == ["秘密-1", "X3"]
+
+
+def test_a_rejected_batch_between_others_keeps_every_good_row_and_its_hash(
+    target_url, make_frame, read_rows
+):
+    """The next batch is built while the server parses this one's COPY; when this one is
+    rejected and replayed row by row, both still load exactly, hashed as the target has them."""
+    schema = TargetSchema.model_validate(
+        {
+            "version": 1,
+            "name": "t",
+            "objects": {"members": {"fields": {"code": {"type": "string", "unique": True}}}},
+        }
+    )
+    members = [{"key": f"M{n}", "code": f"X{n}"} for n in range(1, 8)]
+    members[3]["code"] = "X1"  # M4, in the second batch of two
+
+    result = load_frames(
+        {"members": make_frame("members", members)}, schema, target_url, run_id="r1", batch_size=2
+    )
+
+    assert result.errors["external_id"].tolist() == ["legacy:M4"]
+    rows = read_rows(target_url, "members")
+    assert [r["code"] for r in rows] == ["X1", "X2", "X3", "X5", "X6", "X7"]
+    success = dict(zip(result.success["external_id"], result.success["target_id"], strict=True))
+    assert {r["external_id"]: r["id"] for r in rows} == success
+    table = build_metadata(schema).tables["members"]
+    engine = sa.create_engine(target_url)
+    with engine.connect() as conn:
+        journal = read_journal(conn, "r1")
+        found = [dict(r._mapping) for r in conn.execute(sa.select(table).order_by(table.c.id))]
+    engine.dispose()
+    hashes = dict(zip((r["id"] for r in found), target_row_hashes(found, table), strict=True))
+    assert {e.target_id: e.row_hash for e in journal.values()} == hashes
 
 
 def test_ids_of_new_rows_are_right_when_someone_wrote_ids_above_the_sequence(

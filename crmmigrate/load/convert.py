@@ -158,9 +158,9 @@ def _convert_text(field: str, limit: int | None, column: pd.Series) -> Converted
     if not _all_strings(present):
         return None
     reasons = np.full(len(values), None, dtype=object)
-    keep = ~_blank(present)
+    lengths = np.fromiter(map(len, present), dtype=np.int64, count=len(present))
+    keep = ~_blank(present, lengths)
     if limit is not None:
-        lengths = np.fromiter(map(len, present), dtype=np.int64, count=len(present))
         too_long = keep & (lengths > limit)
         where = np.flatnonzero(~missing)[too_long]
         reasons[where] = f"{field}: longer than {limit} characters"
@@ -175,9 +175,12 @@ def _all_strings(values: np.ndarray) -> bool:
     return len(values) == 0 or pd.api.types.infer_dtype(values, skipna=False) == "string"
 
 
-def _blank(values: np.ndarray) -> np.ndarray:
-    """Empty or whitespace-only, for an object array of str (``str.strip`` semantics)."""
-    empty = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 0
+def _blank(values: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+    """Empty or whitespace-only, for an object array of str (``str.strip`` semantics);
+    ``lengths`` are the strings' lengths where the caller has them."""
+    if lengths is None:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    empty = lengths == 0
     space = np.fromiter(map(str.isspace, values), dtype=bool, count=len(values))
     return np.asarray(empty | space, dtype=bool)
 

@@ -390,14 +390,13 @@ def _batch_rows(
     text of every value if ``with_texts`` and, given ``line_table``, each record's whole
     line (the row as that table will hold it, see :func:`batch.row_lines`). No database."""
     index = np.asarray(positions, dtype=np.intp)
-    external_ids = prep.external_ids[index].tolist()  # all str: prepare fails one without
-    hashes = prep.hashes[index].tolist()
-    columns = {c: prep.values[c][index].tolist() for c in prep.values}
-    texts: dict[str, list[str]] = {}
-    if with_texts:
-        texts = {c: copy_text(v) for c, v in columns.items()}
-        texts[EXTERNAL_ID] = copy_text(external_ids)
-        texts[CONTENT_HASH] = copy_text(hashes)
+    arrays = {c: prep.values[c][index] for c in prep.values}
+    arrays[EXTERNAL_ID] = prep.external_ids[index]  # all str: prepare fails one without
+    arrays[CONTENT_HASH] = prep.hashes[index]
+    texts = {c: copy_text(a) for c, a in arrays.items()} if with_texts else {}
+    external_ids = arrays.pop(EXTERNAL_ID).tolist()
+    hashes = arrays.pop(CONTENT_HASH).tolist()
+    columns = {c: a.tolist() for c, a in arrays.items()}
     lines = None
     if line_table is not None and with_texts:
         lines = row_lines(line_table, {**texts, LOAD_ID: copy_text([run_id]) * len(index)})

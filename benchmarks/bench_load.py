@@ -6,7 +6,7 @@ Measures, on the same generated rows (rows/s = rows / wall seconds):
   2. a plain SQLAlchemy ``executemany`` INSERT into PostgreSQL (the baseline);
   3. ``crmmigrate.load.copy.bulk_insert`` (COPY FROM STDIN) into PostgreSQL, in batches.
 
-Usage: python benchmarks/bench_load.py [--rows 1000000] [--batch 10000]
+Usage: python benchmarks/bench_load.py [--rows 1000000] [--batch 10000] [--accounts N]
        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
        [--mariadb mysql+pymysql://root@127.0.0.1:3306/test]
 Each PostgreSQL measurement runs in its own fresh schema, each MariaDB one in its own fresh
@@ -74,6 +74,35 @@ def contacts_frame(rows: int, seed: int = 7) -> pd.DataFrame:
     return frame.astype(object)
 
 
+def accounts_frame(rows: int, seed: int = 11) -> pd.DataFrame:
+    """Clean accounts ``crm:A1`` … for contacts to reference (``--accounts``)."""
+    rng = np.random.default_rng(seed)
+    key = pd.Series(np.arange(1, rows + 1).astype(str), dtype=object)
+    frame = pd.DataFrame(
+        {
+            "_record_id": "accounts-crm-A" + key,
+            "_source": "crm",
+            "_source_file": "accounts.csv",
+            "_source_row": np.arange(2, rows + 2),
+            "_source_key": "A" + key,
+            EXTERNAL_ID: "crm:A" + key,
+            "name": "公司" + key + " 有限公司",
+            "billing_city": rng.choice(CITIES, rows),
+            "number_of_employees": pd.Series(rng.integers(1, 5000, rows)).astype(str),
+        }
+    )
+    frame["_content_hash"] = pd.util.hash_pandas_object(frame, index=False).map("{:016x}".format)
+    return frame.astype(object)
+
+
+def with_accounts(contacts: pd.DataFrame, accounts: int, seed: int = 13) -> pd.DataFrame:
+    """The contacts, each referencing one of ``accounts`` accounts (10% none)."""
+    rng = np.random.default_rng(seed)
+    picks = pd.Series(rng.integers(1, accounts + 1, len(contacts))).astype(str)
+    refs = ("crm:A" + picks).where(rng.random(len(contacts)) >= 0.1, None)
+    return contacts.assign(account=refs.astype(object).to_numpy())
+
+
 def insert_params(frame: pd.DataFrame, schema_path: Path = SCHEMA) -> list[dict[str, object]]:
     """The rows the batch writer would INSERT (converted values + bookkeeping), for 2 and 3."""
     schema = load_target_schema(schema_path)
@@ -126,10 +155,15 @@ def timed(label: str, rows: int, fn: Callable[[], object]) -> float:
     return rows / seconds
 
 
-def bench_load_frames(frame: pd.DataFrame, url: str, batch: int) -> None:
+def bench_load_frames(
+    frame: pd.DataFrame, url: str, batch: int, accounts: pd.DataFrame | None = None
+) -> None:
     schema = load_target_schema(SCHEMA)
-    result = load_frames({"contacts": frame}, schema, url, run_id="bench", batch_size=batch)
+    frames = {"contacts": frame} if accounts is None else {"accounts": accounts, "contacts": frame}
+    result = load_frames(frames, schema, url, run_id="bench", batch_size=batch)
     assert result.counts("contacts").inserted == len(frame), result.objects
+    if accounts is not None:
+        assert result.counts("accounts").inserted == len(accounts), result.objects
 
 
 def bench_direct(url: str, params: list[dict[str, object]], batch: int, copy: bool) -> None:
@@ -159,6 +193,13 @@ def main() -> None:
     parser.add_argument("--mariadb", help="also load into MariaDB at this server URL")
     parser.add_argument("--skip-load-frames", action="store_true")
     parser.add_argument(
+        "--accounts",
+        type=int,
+        default=0,
+        help="load_frames also loads this many accounts first, which 90%% of the contacts "
+        "reference (rows/s then counts both objects)",
+    )
+    parser.add_argument(
         "--only",
         choices=["postgres-load", "sqlite-load", "mariadb-load"],
         help="run just one load_frames measurement (for profiling)",
@@ -168,10 +209,17 @@ def main() -> None:
 
     started = time.perf_counter()
     frame = contacts_frame(rows)
+    accounts = accounts_frame(args.accounts) if args.accounts else None
     print(f"generated {rows:,} clean contacts in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     params = insert_params(frame) if args.only is None else []  # the direct PostgreSQL runs
     print(f"converted to insert rows in {time.perf_counter() - started:.1f} s", flush=True)
+
+    frame_ = frame if accounts is None else with_accounts(frame, len(accounts))
+    loaded = rows + (0 if accounts is None else len(accounts))
+
+    def load(url: str) -> None:
+        bench_load_frames(frame_, url, args.batch, accounts)
 
     results: dict[str, float] = {}
     runs: list[tuple[str, Callable[[str], None]]] = []
@@ -184,25 +232,26 @@ def main() -> None:
             ("PostgreSQL bulk_insert (COPY)", lambda u: bench_direct(u, params, args.batch, True)),
         ]
     if not args.skip_load_frames and args.only in (None, "postgres-load"):
-        runs.append(("PostgreSQL load_frames", lambda u: bench_load_frames(frame, u, args.batch)))
+        runs.append(("PostgreSQL load_frames", lambda u: load(u)))
     for label, run in runs:
         url, drop = fresh_pg_schema(args.postgres)
         try:
-            results[label] = timed(label, rows, lambda run=run, url=url: run(url))
+            count = loaded if "load_frames" in label else rows
+            results[label] = timed(label, count, lambda run=run, url=url: run(url))
         finally:
             drop()
     if args.mariadb and not args.skip_load_frames and args.only in (None, "mariadb-load"):
         url, drop = fresh_mariadb_database(args.mariadb)
         try:
             label = "MariaDB load_frames"
-            results[label] = timed(label, rows, lambda: bench_load_frames(frame, url, args.batch))
+            results[label] = timed(label, loaded, lambda: load(url))
         finally:
             drop()
     if not args.skip_load_frames and args.only in (None, "sqlite-load"):
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{Path(tmp) / 'bench.db'}"
             label = "SQLite load_frames"
-            results[label] = timed(label, rows, lambda: bench_load_frames(frame, url, args.batch))
+            results[label] = timed(label, loaded, lambda: load(url))
     print(f"\n| rows | batch | {' | '.join(results)} |")
     print(f"|---|---|{'---|' * len(results)}")
     print(

@@ -32,7 +32,7 @@ from crmmigrate.load.checkpoint import (
 )
 from crmmigrate.load.copy import copy_text, uses_copy
 from crmmigrate.load.prepare import LINEAGE_COLUMNS, PreparedObject, prepare_object
-from crmmigrate.load.references import ResolvedReferences, resolve_references
+from crmmigrate.load.references import ParentIds, ResolvedReferences, resolve_references
 from crmmigrate.load.schema import (
     BOOKKEEPING_LENGTH,
     CONTENT_HASH,
@@ -263,17 +263,27 @@ class _Loader:
         self, conn: sa.Connection, prepared: Sequence[PreparedObject]
     ) -> list[_Outcome]:
         failed_in_run: dict[str, set[str]] = {}
+        loaded: dict[str, ParentIds] = {}  # for the children: their parents' ids, no lookup
+        children = {f.object for o in self.schema.objects.values() for f in o.fields.values()}
         outcomes = []
         for prep in prepared:
-            outcome = self._load_object(conn, prep, failed_in_run)
+            outcome = self._load_object(conn, prep, failed_in_run, loaded)
             failed_in_run[prep.name] = {
                 key for pos in outcome.failures if (key := prep.external_ids[pos]) is not None
             }
+            if prep.name in children:
+                written = [(p, i) for p, (_, i) in outcome.written.items() if i is not None]
+                keys = prep.external_ids[np.asarray([p for p, _ in written], dtype=np.intp)]
+                loaded[prep.name] = ParentIds.of(keys, [i for _, i in written])
             outcomes.append(outcome)
         return outcomes
 
     def _load_object(
-        self, conn: sa.Connection, prep: PreparedObject, failed_in_run: Mapping[str, set[str]]
+        self,
+        conn: sa.Connection,
+        prep: PreparedObject,
+        failed_in_run: Mapping[str, set[str]],
+        loaded: Mapping[str, ParentIds],
     ) -> _Outcome:
         obj = self.schema.objects[prep.name]
         table = self.metadata.tables[prep.name]
@@ -313,9 +323,9 @@ class _Loader:
             # One transaction per batch; inside a dry run's transaction, a savepoint instead.
             with conn.begin_nested() if self.dry_run else conn.begin():
                 refs = resolve_references(
-                    conn, self.metadata.tables, obj, prep, positions, failed_in_run
+                    conn, self.metadata.tables, obj, prep, positions, failed_in_run, loaded
                 )
-                rows = _with_references(built, prep, refs)
+                rows = _with_references(built, refs)
                 batch = write_batch(
                     conn,
                     table,
@@ -403,15 +413,14 @@ def _batch_rows(
     return Batch(list(positions), external_ids, hashes, columns, texts, lines)
 
 
-def _with_references(batch: Batch, prep: PreparedObject, refs: ResolvedReferences) -> Batch:
-    """The batch without the records whose parent failed, with its reference columns."""
+def _with_references(batch: Batch, refs: ResolvedReferences) -> Batch:
+    """The batch with its reference columns, without the records whose parent failed."""
+    for column, values in refs.columns.items():
+        batch.columns[column] = values
+        if batch.texts:
+            batch.texts[column] = copy_text(values)
     if refs.failures:
         batch = batch.take([i for i, p in enumerate(batch.positions) if p not in refs.failures])
-    for name in prep.references:
-        column = reference_column(name)
-        batch.columns[column] = [refs.values[pos][column] for pos in batch.positions]
-        if batch.texts:
-            batch.texts[column] = copy_text(batch.columns[column])
     return batch
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from crmmigrate.load import ObjectLoadResult, load_frames
+from crmmigrate.load import ObjectLoadResult, load_frames, references
 from crmmigrate.target_schema import TargetSchema
 
 ACCOUNTS = [
@@ -135,6 +135,45 @@ def test_references_resolve_to_parent_ids(crm_schema, sqlite_url, make_frame, re
         "legacy:C2": ids["legacy:A2"],
         "legacy:C3": None,
     }
+
+
+def test_parents_this_load_wrote_need_no_lookup_the_others_are_looked_up(
+    crm_schema, sqlite_url, make_frame, read_rows, monkeypatch
+):
+    load_frames(
+        {"accounts": make_frame("accounts", ACCOUNTS[:1])}, crm_schema, sqlite_url, run_id="r1"
+    )
+    asked: list[set[str]] = []
+    real_select = references.select_by_external_id
+
+    def spy(conn, table, keys, columns):
+        asked.append(set(keys))
+        return real_select(conn, table, keys, columns)
+
+    monkeypatch.setattr(references, "select_by_external_id", spy)
+    contacts = [*CONTACTS, {"key": "C4", "last_name": "Wu", "account": "legacy:A9"}]
+
+    result = load_frames(
+        {  # A1 from r1, A2 from this load, A9 nowhere
+            "accounts": make_frame("accounts", ACCOUNTS[1:]),
+            "contacts": make_frame("contacts", contacts),
+        },
+        crm_schema,
+        sqlite_url,
+        run_id="r2",
+        batch_size=2,
+    )
+
+    assert asked == [{"legacy:A1"}, {"legacy:A9"}]  # one per batch that needs it
+    ids = {r["external_id"]: r["id"] for r in read_rows(sqlite_url, "accounts")}
+    contacts_ = {r["external_id"]: r["account_id"] for r in read_rows(sqlite_url, "contacts")}
+    assert contacts_ == {
+        "legacy:C1": ids["legacy:A1"],
+        "legacy:C2": ids["legacy:A2"],
+        "legacy:C3": None,
+        "legacy:C4": None,
+    }
+    assert result.counts("contacts").unresolved_references == 1
 
 
 def test_reference_to_a_parent_that_failed_fails_the_child(crm_schema, sqlite_url, make_frame):

@@ -64,8 +64,10 @@ class Batch:
     columns: dict[str, list[Any]]  # column → one value per record (fields and references)
     # column → its values' COPY text (copy.copy_text), where the caller has it already
     texts: dict[str, list[str]] = field(default_factory=dict)
-    # Each record's row_lines (the whole row as text), where the caller has them already.
+    # Each record's row_lines (the whole row as text), where the caller has them already;
+    # or their row_parts, where some columns are still to come (join_parts makes the lines).
     lines: list[str] | None = None
+    line_parts: list[LinePart] | None = None
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -88,6 +90,9 @@ class Batch:
             {c: [v[i] for i in indexes] for c, v in self.columns.items()},
             {c: [v[i] for i in indexes] for c, v in self.texts.items()},
             [self.lines[i] for i in indexes] if self.lines is not None else None,
+            None
+            if self.line_parts is None
+            else [p if isinstance(p, str) else [p[i] for i in indexes] for p in self.line_parts],
         )
 
     @classmethod
@@ -120,14 +125,46 @@ def hashed_columns(table: sa.Table) -> list[str]:
     return [c.name for c in table.columns if c.name != ID]
 
 
+# A run of consecutive columns already joined (one str per row), or a column left out by name.
+LinePart = list[str] | str
+
+
+def row_parts(
+    table: sa.Table, texts: Mapping[str, Sequence[str]], later: Iterable[str] = ()
+) -> list[LinePart]:
+    """:func:`row_lines` with the columns ``later`` left out by name, to be filled in by
+    :func:`join_parts` once their values are known; the columns between them are joined."""
+    count = len(next(iter(texts.values()))) if texts else 0
+    nulls = [NULL] * count
+    holes = set(later)
+    parts: list[LinePart] = []
+    run: list[Sequence[str]] = []
+    for column in hashed_columns(table):
+        if column not in holes:
+            run.append(texts.get(column, nulls))
+            continue
+        if run:
+            parts.append(list(map("\t".join, zip(*run, strict=True))))
+            run = []
+        parts.append(column)
+    if run:
+        parts.append(list(map("\t".join, zip(*run, strict=True))))
+    return parts
+
+
+def join_parts(parts: Sequence[LinePart], texts: Mapping[str, Sequence[str]]) -> list[str]:
+    """The lines of :func:`row_parts`, the columns left out taken from ``texts``."""
+    columns = [texts[part] if isinstance(part, str) else part for part in parts]
+    if len(columns) == 1:
+        return list(columns[0])
+    return list(map("\t".join, zip(*columns, strict=True)))
+
+
 def row_lines(table: sa.Table, texts: Mapping[str, Sequence[str]]) -> list[str]:
     """Each row of ``texts`` (column → copy_text, equal lengths) as one line of the table's
     :func:`hashed_columns`, tab-separated, NULL for a column ``texts`` lacks: what the COPY
     sends after the id, and what the row hash is taken of."""
-    count = len(next(iter(texts.values()))) if texts else 0
-    nulls = [NULL] * count
-    columns = [texts.get(c, nulls) for c in hashed_columns(table)]
-    return list(map("\t".join, zip(*columns, strict=True)))
+    return join_parts(row_parts(table, texts), texts)
 
 
 def target_row_hashes(rows: Sequence[Mapping[str, Any]], table: sa.Table) -> list[str]:

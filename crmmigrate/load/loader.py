@@ -21,7 +21,7 @@ from sqlalchemy import exc
 
 from crmmigrate.errors import UsageError
 from crmmigrate.frames import concat_rows
-from crmmigrate.load.batch import Action, Batch, LoadMode, row_lines, write_batch
+from crmmigrate.load.batch import Action, Batch, LoadMode, join_parts, row_parts, write_batch
 from crmmigrate.load.checkpoint import (
     BatchProgress,
     ensure_journal,
@@ -292,9 +292,9 @@ class _Loader:
         pending = [pos for pos in range(prep.size) if pos not in outcome.failures]
         # COPY text (PostgreSQL) and row hashes (journaled loads) need every value as text.
         with_texts = not self.dry_run or uses_copy(conn)
-        # The whole row's line (COPY, row hash) is known before the batch runs unless
-        # reference ids go into it, which the batch looks up.
-        line_table = table if not self.dry_run and not prep.references else None
+        # Each row's line (COPY, row hash) is built with the batch, but for the reference
+        # ids, which the batch looks up (see _with_references).
+        line_table = table if not self.dry_run else None
         first_batch = 0
         if not self.dry_run and (self.resume or self.mode == "incremental"):
             with conn.begin():
@@ -398,7 +398,8 @@ def _batch_rows(
 ) -> Batch:
     """The batch's records column by column (each column array sliced once), with the COPY
     text of every value if ``with_texts`` and, given ``line_table``, each record's whole
-    line (the row as that table will hold it, see :func:`batch.row_lines`). No database."""
+    line (the row as that table will hold it, see :func:`batch.row_lines`) in parts, the
+    reference columns left out for :func:`_with_references` to fill in. No database."""
     index = np.asarray(positions, dtype=np.intp)
     arrays = {c: prep.values[c][index] for c in prep.values}
     arrays[EXTERNAL_ID] = prep.external_ids[index]  # all str: prepare fails one without
@@ -407,10 +408,12 @@ def _batch_rows(
     external_ids = arrays.pop(EXTERNAL_ID).tolist()
     hashes = arrays.pop(CONTENT_HASH).tolist()
     columns = {c: a.tolist() for c, a in arrays.items()}
-    lines = None
-    if line_table is not None and with_texts:
-        lines = row_lines(line_table, {**texts, LOAD_ID: copy_text([run_id]) * len(index)})
-    return Batch(list(positions), external_ids, hashes, columns, texts, lines)
+    if line_table is None or not with_texts:
+        return Batch(list(positions), external_ids, hashes, columns, texts)
+    # The reference columns come later (the batch looks the parents up): left out by name.
+    later = [reference_column(name) for name in prep.references]
+    parts = row_parts(line_table, {**texts, LOAD_ID: copy_text([run_id]) * len(index)}, later)
+    return Batch(list(positions), external_ids, hashes, columns, texts, line_parts=parts)
 
 
 def _with_references(batch: Batch, refs: ResolvedReferences) -> Batch:
@@ -419,6 +422,9 @@ def _with_references(batch: Batch, refs: ResolvedReferences) -> Batch:
         batch.columns[column] = values
         if batch.texts:
             batch.texts[column] = copy_text(values)
+    if batch.line_parts is not None:
+        lines = join_parts(batch.line_parts, batch.texts)
+        batch = replace(batch, lines=lines, line_parts=None)
     if refs.failures:
         batch = batch.take([i for i, p in enumerate(batch.positions) if p not in refs.failures])
     return batch

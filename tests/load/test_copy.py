@@ -3,6 +3,7 @@ transaction as the caller."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 
 from crmmigrate.load import build_metadata
-from crmmigrate.load.copy import bulk_insert, copy_text, row_hashes, uses_copy
+from crmmigrate.load.batch import Batch, join_parts, row_lines, row_parts
+from crmmigrate.load.copy import NULL, bulk_insert, copy_text, row_hashes, uses_copy
 from crmmigrate.load.schema import ensure_tables
 from crmmigrate.load.target import db_reason, is_row_error, open_engine
 
@@ -112,3 +114,22 @@ def test_row_hashes_depend_on_every_column_and_not_on_decimal_scale():
     other = row_hashes([copy_text(["s:1", "s:2"]), copy_text([Decimal("1.5"), Decimal("2.01")])])
     assert one == same
     assert (other[0], other[1] != one[1]) == (one[0], True)
+
+
+@pytest.mark.parametrize("later", [(), ("a",), ("b", "c"), ("a", "d"), ("a", "b", "c", "d")])
+def test_row_parts_filled_in_later_make_the_same_lines(later):
+    """Lines built in parts (reference ids filled in after the lookup, records dropped in
+    between) are the lines built at once: the row hashes cannot tell them apart."""
+    table = sa.Table(
+        "t", sa.MetaData(), *(sa.Column(c, sa.String) for c in ("id", "a", "b", "c", "d"))
+    )
+    values = {"a": ["x", None, "z"], "b": ["1\t2", "3", None], "d": ["p", "q", "r"]}
+    texts = {c: copy_text(v) for c, v in values.items()}  # c: none, so NULL
+    early = {c: t for c, t in texts.items() if c not in later}
+    batch = Batch([0, 1, 2], ["e0", "e1", "e2"], [None] * 3, {}, early)
+    batch = replace(batch, line_parts=row_parts(table, early, later)).take([2, 0])
+
+    late = {c: [texts.get(c, [NULL] * 3)[i] for i in (2, 0)] for c in later}
+
+    assert join_parts(batch.line_parts, late) == [row_lines(table, texts)[i] for i in (2, 0)]
+    assert row_lines(table, texts)[1] == "\\N\t3\t\\N\tq"

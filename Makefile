@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint format typecheck bench bench-dedupe clean docs
+.PHONY: help setup demo test lint format typecheck bench bench-load bench-dedupe clean docs
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,6 +41,10 @@ bench: $(STAMP) ## Run the benchmarks; results go to benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/bench_profile.py
 	$(BIN)/python benchmarks/bench_fill.py
 	$(BIN)/python benchmarks/bench_customers.py
+	$(MAKE) bench-load
+
+bench-load: $(STAMP) ## Load 1M contacts into PostgreSQL (127.0.0.1, if reachable) and SQLite
+	$(BIN)/python benchmarks/bench_load.py --rows 1000000 --batch 10000
 
 bench-dedupe: $(STAMP) ## Dedupe against Splink (FEBRL, 100k and 1M generated); installs the bench extra
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from crmmigrate.load import ObjectLoadResult, load_frames, references
 from crmmigrate.target_schema import TargetSchema
@@ -217,6 +220,23 @@ def test_late_parent_updates_an_otherwise_unchanged_child(
 
     assert result.counts("contacts").updated == 1
     assert read_rows(sqlite_url, "contacts")[0]["account_id"] == 1
+
+
+def test_dates_are_stored_as_sqlalchemy_stores_them(crm_schema, sqlite_url, make_frame, read_rows):
+    """SQLite binds the dates' ISO text directly (no per-value bind processor): the same text
+    SQLAlchemy's Date type writes and reads, year 999 included."""
+    contacts = [
+        {"key": "C1", "last_name": "Chen", "birthdate": "0999-01-02"},
+        {"key": "C2", "last_name": "Lin", "birthdate": "1990-05-17"},
+        {"key": "C3", "last_name": "Wang", "birthdate": None},
+    ]
+
+    load_frames({"contacts": make_frame("contacts", contacts)}, crm_schema, sqlite_url, run_id="r1")
+
+    raw = [r["birthdate"] for r in read_rows(sqlite_url, "contacts")]
+    assert raw == ["0999-01-02", "1990-05-17", None]
+    processor = sa.Date()._cached_bind_processor(sa.create_engine(sqlite_url).dialect)
+    assert [processor(date(999, 1, 2)), processor(date(1990, 5, 17))] == raw[:2]
 
 
 def test_datetime_with_offset_is_stored_in_utc(sqlite_url, make_frame, read_rows):

@@ -498,10 +498,30 @@ def _write_batch(
 
 def _copies_whole_rows(conn: sa.Connection, table: sa.Table) -> bool:
     """COPY may name every column (NULL for the ones the batch has not): no column but the
-    id has a default that NULL would override. Then the row hashes come with the COPY."""
-    return uses_copy(conn) and all(
-        c.default is None and c.server_default is None for c in table.columns if c.name != ID
-    )
+    id has a default, in the table definition or in the target itself (a default someone
+    added, a generated column), that NULL would override. Then the row hashes come with the
+    COPY. Asked of the target once per table and connection."""
+    if not uses_copy(conn):
+        return False
+    cache = conn.info.setdefault("crmmigrate_whole_rows", {})
+    name = conn.dialect.identifier_preparer.format_table(table)
+    if name not in cache:
+        defaults = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_attribute"
+                " WHERE attrelid = CAST(:table AS regclass) AND attnum > 0"
+                " AND NOT attisdropped AND attname <> :id"
+                " AND (atthasdef OR attgenerated <> '')"
+            ),
+            {"table": name, "id": ID},
+        ).scalar_one()
+        declared = any(
+            c.default is not None or c.server_default is not None
+            for c in table.columns
+            if c.name != ID
+        )
+        cache[name] = not defaults and not declared
+    return bool(cache[name])
 
 
 def reserve_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int] | None:

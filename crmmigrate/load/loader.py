@@ -264,14 +264,14 @@ class _Loader:
     ) -> list[_Outcome]:
         failed_in_run: dict[str, set[str]] = {}
         loaded: dict[str, ParentIds] = {}  # for the children: their parents' ids, no lookup
-        children = {f.object for o in self.schema.objects.values() for f in o.fields.values()}
+        parents = {f.object for o in self.schema.objects.values() for f in o.fields.values()}
         outcomes = []
         for prep in prepared:
             outcome = self._load_object(conn, prep, failed_in_run, loaded)
             failed_in_run[prep.name] = {
                 key for pos in outcome.failures if (key := prep.external_ids[pos]) is not None
             }
-            if prep.name in children:
+            if prep.name in parents:
                 written = [(p, i) for p, (_, i) in outcome.written.items() if i is not None]
                 keys = prep.external_ids[np.asarray([p for p, _ in written], dtype=np.intp)]
                 loaded[prep.name] = ParentIds.of(keys, [i for _, i in written])
@@ -317,8 +317,11 @@ class _Loader:
             built = ahead.pop(index) if index in ahead else build(positions)
 
             def meanwhile(index: int = index) -> None:
+                # An error here must not sink this batch: the next one is then built again
+                # before its own transaction, where the error surfaces.
                 if index + 1 < len(chunks):
-                    ahead[index + 1] = build(chunks[index + 1])
+                    with suppress(Exception):
+                        ahead[index + 1] = build(chunks[index + 1])
 
             # One transaction per batch; inside a dry run's transaction, a savepoint instead.
             with conn.begin_nested() if self.dry_run else conn.begin():

@@ -6,9 +6,10 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from crmmigrate.load import ObjectLoadResult, load_frames, references
+from crmmigrate.load import ObjectLoadResult, load_frames, loader, references
 from crmmigrate.target_schema import TargetSchema
 
 ACCOUNTS = [
@@ -237,6 +238,35 @@ def test_dates_are_stored_as_sqlalchemy_stores_them(crm_schema, sqlite_url, make
     assert raw == ["0999-01-02", "1990-05-17", None]
     processor = sa.Date()._cached_bind_processor(sa.create_engine(sqlite_url).dialect)
     assert [processor(date(999, 1, 2)), processor(date(1990, 5, 17))] == raw[:2]
+
+
+def test_an_error_building_the_next_batch_leaves_this_batch_committed(
+    crm_schema, sqlite_url, make_frame, read_rows, monkeypatch
+):
+    """The next batch is built while this one is written; if building it fails, this batch
+    still commits and the error surfaces before the next batch's own transaction."""
+    real_build = loader._batch_rows
+    calls = []
+
+    def build(*args, **kwargs):
+        calls.append(1)
+        if len(calls) >= 2:  # every batch after the first
+            raise RuntimeError("boom")
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "_batch_rows", build)
+    accounts = [{"key": f"A{n}", "name": f"Account {n}"} for n in range(6)]
+
+    with pytest.raises(RuntimeError, match="boom"):
+        load_frames(
+            {"accounts": make_frame("accounts", accounts)},
+            crm_schema,
+            sqlite_url,
+            run_id="r1",
+            batch_size=3,
+        )
+
+    assert len(read_rows(sqlite_url, "accounts")) == 3
 
 
 def test_datetime_with_offset_is_stored_in_utc(sqlite_url, make_frame, read_rows):

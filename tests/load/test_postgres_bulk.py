@@ -106,3 +106,21 @@ def test_packed_journal_records_are_stored_uncompressed(crm_schema, postgres_url
         ).scalar()
     engine.dispose()
     assert storage == "e"
+
+
+def test_a_default_the_target_has_is_kept_for_fields_the_load_lacks(
+    crm_schema, postgres_url, make_frame, read_rows
+):
+    """The COPY names every column only when the target has no default NULL would override."""
+    load_frames({}, crm_schema, postgres_url, run_id="setup")
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE accounts ALTER COLUMN industry SET DEFAULT 'Other'"))
+    engine.dispose()
+
+    result = load_frames(
+        {"accounts": make_frame("accounts", ACCOUNTS)}, crm_schema, postgres_url, run_id="r1"
+    )
+
+    assert result.counts("accounts").inserted == len(ACCOUNTS)
+    assert {r["industry"] for r in read_rows(postgres_url, "accounts")} == {"Other"}

@@ -64,9 +64,8 @@ class Batch:
     columns: dict[str, list[Any]]  # column → one value per record (fields and references)
     # column → its values' COPY text (copy.copy_text), where the caller has it already
     texts: dict[str, list[str]] = field(default_factory=dict)
-    # Each record's row_lines (the whole row as text), where the caller has them already;
-    # or their row_parts, where some columns are still to come (join_parts makes the lines).
-    lines: list[str] | None = None
+    # Each record's row_parts (its whole row as text, the columns given by name taken from
+    # ``texts`` when the lines are made: see lines_for), where the caller built them already.
     line_parts: list[LinePart] | None = None
 
     def __len__(self) -> int:
@@ -89,11 +88,17 @@ class Batch:
             [self.hashes[i] for i in indexes],
             {c: [v[i] for i in indexes] for c, v in self.columns.items()},
             {c: [v[i] for i in indexes] for c, v in self.texts.items()},
-            [self.lines[i] for i in indexes] if self.lines is not None else None,
             None
             if self.line_parts is None
             else [p if isinstance(p, str) else [p[i] for i in indexes] for p in self.line_parts],
         )
+
+    def lines_for(self, table: sa.Table, texts: Mapping[str, Sequence[str]]) -> list[str]:
+        """The records' :func:`row_lines`: from ``line_parts`` where the caller built them,
+        else from ``texts`` (the COPY text of every column the batch inserts)."""
+        if self.line_parts is not None:
+            return join_parts(self.line_parts, self.texts)
+        return row_lines(table, texts)
 
     @classmethod
     def from_rows(cls, rows: Sequence[BatchRow]) -> Batch:
@@ -449,7 +454,7 @@ def _write_batch(
         with conn.begin_nested():
             if len(inserts) and capture_before and _copies_whole_rows(conn, table):
                 ids = (ID, reserved) if reserved is not None else None
-                lines = inserts.lines if inserts.lines is not None else row_lines(table, texts)
+                lines = inserts.lines_for(table, texts)
                 insert_hashes = copy_hashed(
                     conn, table, hashed_columns(table), lines, ids, meanwhile
                 )
@@ -500,28 +505,11 @@ def _copies_whole_rows(conn: sa.Connection, table: sa.Table) -> bool:
     """COPY may name every column (NULL for the ones the batch has not): no column but the
     id has a default, in the table definition or in the target itself (a default someone
     added, a generated column), that NULL would override. Then the row hashes come with the
-    COPY. Asked of the target once per table and connection."""
-    if not uses_copy(conn):
-        return False
-    cache = conn.info.setdefault("crmmigrate_whole_rows", {})
-    name = conn.dialect.identifier_preparer.format_table(table)
-    if name not in cache:
-        defaults = conn.execute(
-            sa.text(
-                "SELECT count(*) FROM pg_attribute"
-                " WHERE attrelid = CAST(:table AS regclass) AND attnum > 0"
-                " AND NOT attisdropped AND attname <> :id"
-                " AND (atthasdef OR attgenerated <> '')"
-            ),
-            {"table": name, "id": ID},
-        ).scalar_one()
-        declared = any(
-            c.default is not None or c.server_default is not None
-            for c in table.columns
-            if c.name != ID
-        )
-        cache[name] = not defaults and not declared
-    return bool(cache[name])
+    COPY."""
+    declared = any(
+        c.default is not None or c.server_default is not None for c in table.columns if c.name != ID
+    )
+    return uses_copy(conn) and not declared and not _pg_table(conn, table).defaults
 
 
 def reserve_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int] | None:
@@ -535,7 +523,7 @@ def reserve_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int] |
     """
     if not uses_copy(conn):
         return None
-    sequence = _id_sequence(conn, table)
+    sequence = _pg_table(conn, table).sequence
     if sequence is None:
         return None
     dbapi: Any = conn.connection.driver_connection
@@ -559,21 +547,34 @@ _RESERVE = (
 )
 
 
-def _id_sequence(conn: sa.Connection, table: sa.Table) -> str | None:
-    """The sequence behind ``table.id`` that ids may be taken from, cached per connection."""
-    cache = conn.info.setdefault("crmmigrate_id_sequences", {})
+@dataclass(frozen=True)
+class _PgTable:
+    """What the load needs to know of a PostgreSQL table beyond its definition."""
+
+    sequence: str | None  # the sequence ids may be taken from (None: GENERATED ALWAYS, none)
+    defaults: int  # columns but the id with a default or generated
+
+
+def _pg_table(conn: sa.Connection, table: sa.Table) -> _PgTable:
+    """Asked of the target's catalog once per table and connection."""
+    cache = conn.info.setdefault("crmmigrate_pg_tables", {})
     name = conn.dialect.identifier_preparer.format_table(table)
     if name not in cache:
-        found = conn.execute(
+        sequence, identity, defaults = conn.execute(
             sa.text(
                 "SELECT pg_get_serial_sequence(:table, :column),"
                 " (SELECT attidentity FROM pg_attribute"
-                "  WHERE attrelid = CAST(:table AS regclass) AND attname = :column)"
+                "  WHERE attrelid = CAST(:table AS regclass) AND attname = :column),"
+                " (SELECT count(*) FROM pg_attribute"
+                "  WHERE attrelid = CAST(:table AS regclass) AND attnum > 0"
+                "  AND NOT attisdropped AND attname <> :column"
+                "  AND (atthasdef OR attgenerated <> ''))"
             ),
             {"table": name, "column": ID},
         ).one()
-        cache[name] = found[0] if found[0] is not None and found[1] != "a" else None
-    return cache[name]
+        cache[name] = _PgTable(sequence if identity != "a" else None, int(defaults))
+    found: _PgTable = cache[name]
+    return found
 
 
 def _max_id(conn: sa.Connection, table: sa.Table) -> int:
@@ -620,7 +621,7 @@ def _hash_rows(
 ) -> None:
     """Each written row's hash, over the whole row as the batch left it."""
     if inserted:
-        lines = inserts.lines if inserts.lines is not None else row_lines(table, texts)
+        lines = inserts.lines_for(table, texts)
         hashes = hash_lines([lines[i] for i in inserted])
         for i, row_hash in zip(inserted, hashes, strict=True):
             result.row_hashes[inserts.positions[i]] = row_hash

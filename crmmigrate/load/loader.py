@@ -21,7 +21,7 @@ from sqlalchemy import exc
 
 from crmmigrate.errors import UsageError
 from crmmigrate.frames import concat_rows
-from crmmigrate.load.batch import Action, Batch, LoadMode, join_parts, row_parts, write_batch
+from crmmigrate.load.batch import Action, Batch, LoadMode, row_parts, write_batch
 from crmmigrate.load.checkpoint import (
     BatchProgress,
     ensure_journal,
@@ -402,7 +402,7 @@ def _batch_rows(
     """The batch's records column by column (each column array sliced once), with the COPY
     text of every value if ``with_texts`` and, given ``line_table``, each record's whole
     line (the row as that table will hold it, see :func:`batch.row_lines`) in parts, the
-    reference columns left out for :func:`_with_references` to fill in. No database."""
+    reference columns left out until :func:`_with_references` has their text. No database."""
     index = np.asarray(positions, dtype=np.intp)
     arrays = {c: prep.values[c][index] for c in prep.values}
     arrays[EXTERNAL_ID] = prep.external_ids[index]  # all str: prepare fails one without
@@ -425,9 +425,6 @@ def _with_references(batch: Batch, refs: ResolvedReferences) -> Batch:
         batch.columns[column] = values
         if batch.texts:
             batch.texts[column] = copy_text(values)
-    if batch.line_parts is not None:
-        lines = join_parts(batch.line_parts, batch.texts)
-        batch = replace(batch, lines=lines, line_parts=None)
     if refs.failures:
         batch = batch.take([i for i, p in enumerate(batch.positions) if p not in refs.failures])
     return batch

@@ -18,6 +18,15 @@ def _success_ids(result) -> dict[str, int]:
     return dict(zip(success["external_id"], success["target_id"].astype(int), strict=True))
 
 
+def _execute(url: str, *statements: str) -> None:
+    """Change the target behind the load's back, in one transaction."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+
+
 def test_new_rows_take_their_ids_from_the_sequence(crm_schema, postgres_url, make_frame, read_rows):
     load_frames({}, crm_schema, postgres_url, run_id="setup")
     engine = open_engine(postgres_url)
@@ -44,10 +53,7 @@ def test_ids_from_a_sequence_that_skips_values(crm_schema, postgres_url, make_fr
     """Ids come back as a range when they are consecutive; a sequence counting in steps (or
     one another session takes from at the same time) gives them one by one."""
     load_frames({}, crm_schema, postgres_url, run_id="setup")
-    engine = sa.create_engine(postgres_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("ALTER SEQUENCE accounts_id_seq INCREMENT BY 5"))
-    engine.dispose()
+    _execute(postgres_url, "ALTER SEQUENCE accounts_id_seq INCREMENT BY 5")
 
     result = load_frames(
         {"accounts": make_frame("accounts", ACCOUNTS)},
@@ -66,14 +72,12 @@ def test_identity_generated_always_ids_are_read_back(
     crm_schema, postgres_url, make_frame, read_rows
 ):
     load_frames({}, crm_schema, postgres_url, run_id="setup")
-    engine = sa.create_engine(postgres_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("ALTER TABLE accounts ALTER COLUMN id DROP DEFAULT"))
-        conn.execute(sa.text("DROP SEQUENCE accounts_id_seq"))
-        conn.execute(
-            sa.text("ALTER TABLE accounts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY")
-        )
-    engine.dispose()
+    _execute(
+        postgres_url,
+        "ALTER TABLE accounts ALTER COLUMN id DROP DEFAULT",
+        "DROP SEQUENCE accounts_id_seq",
+        "ALTER TABLE accounts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY",
+    )
     engine = open_engine(postgres_url)
     with engine.begin() as conn:
         assert reserve_ids(conn, build_metadata(crm_schema).tables["accounts"], 2) is None
@@ -113,10 +117,7 @@ def test_a_default_the_target_has_is_kept_for_fields_the_load_lacks(
 ):
     """The COPY names every column only when the target has no default NULL would override."""
     load_frames({}, crm_schema, postgres_url, run_id="setup")
-    engine = sa.create_engine(postgres_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("ALTER TABLE accounts ALTER COLUMN industry SET DEFAULT 'Other'"))
-    engine.dispose()
+    _execute(postgres_url, "ALTER TABLE accounts ALTER COLUMN industry SET DEFAULT 'Other'")
 
     result = load_frames(
         {"accounts": make_frame("accounts", ACCOUNTS)}, crm_schema, postgres_url, run_id="r1"

@@ -112,7 +112,8 @@ def customers_table(stats: dict[str, Any] | None) -> Table | None:
     with_orders = stats["with_orders"]
     for seg in stats["segments"]:
         total = seg["order_total"]
-        money = "–" if total is None else f"{total:,.0f} {seg['currency']}"
+        currency = seg["currency"] or ""  # none when no currency was mapped or given
+        money = "–" if total is None else f"{total:,.0f} {currency}".rstrip()
         table.add_row(
             seg["segment"],
             _n(seg["customers"]),

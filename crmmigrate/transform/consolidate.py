@@ -500,9 +500,11 @@ def _segments(history: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
             "median_recency_days": grouped["recency"].median(),
         }
     )
-    mixed = currencies.reindex(summary.index).fillna(0) > 1
-    summary.loc[mixed, "order_total"] = np.nan
-    summary.loc[mixed, "currency"] = "mixed"
+    mixed = (currencies.reindex(summary.index).fillna(0) > 1).to_numpy()
+    # built whole, not assigned into: the first currency of a file without any is an
+    # all-missing float column, which cannot hold the text "mixed"
+    summary["order_total"] = summary["order_total"].where(~mixed)
+    summary["currency"] = np.where(mixed, "mixed", summary["currency"].astype(object))
     summary["share"] = (summary["customers"] / len(history)).round(4)
     order = [s for s in SEGMENTS if s in summary.index]
     summary = summary.loc[order].rename_axis("segment").reset_index()

@@ -102,8 +102,10 @@ def order_history(
         .sort_values(["customer", "count", "currency"], ascending=[True, False, True])
     )
     main = per_currency.drop_duplicates("customer").set_index("customer")
-    # a customer whose orders were all cancelled or returned has bought nothing: 0, not unknown
-    out["order_total"] = main["sum"].reindex(out.index).fillna(0.0)
+    # a customer whose orders were all cancelled or returned has bought nothing: 0; one whose
+    # paid orders carry no amount (none mapped, or all blank) spent an unknown sum: empty
+    bought = frame[revenue].groupby("customer").size().reindex(out.index).fillna(0) > 0
+    out["order_total"] = main["sum"].reindex(out.index).where(bought, 0.0)
     out["average_order"] = (main["sum"] / main["count"]).reindex(out.index)
     out["currency"] = main["currency"].reindex(out.index)
     counted = main["count"].reindex(out.index).fillna(0)

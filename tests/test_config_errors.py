@@ -74,7 +74,7 @@ CASES = [
     (
         "malformed YAML",
         BASE_CONFIG.replace("phone: Phone}", "phone: Phone"),
-        "crmmigrate.yaml:10:9: malformed YAML (expected ',' or '}', but got ':'); "
+        "crmmigrate.yaml:10:9: malformed YAML (did not find expected ',' or '}'); "
         "check indentation, colons and quoting",
     ),
     (

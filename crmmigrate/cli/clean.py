@@ -21,6 +21,7 @@ from crmmigrate.cli.common import (
     progress,
 )
 from crmmigrate.cli.render import (
+    blocking_table,
     customers_table,
     dedupe_table,
     fields_table,
@@ -56,6 +57,9 @@ def clean(
         duplicates = dedupe_table(result.dedupe)
         if duplicates is not None:
             out.print(duplicates)
+            blocking = blocking_table(result.dedupe)
+            if blocking is not None:
+                out.print(blocking)
         filled = fill_table(result.fill)
         if filled is not None:
             out.print(filled)

@@ -85,6 +85,39 @@ def dedupe_table(stats: dict[str, Any]) -> Table | None:
     return table
 
 
+def blocking_table(stats: dict[str, Any]) -> Table | None:
+    """The blocking rules each object was compared by, with their pairs (dedupe/blocking.json)."""
+    objects = {k: v for k, v in stats.items() if isinstance(v, dict) and "blocking" in v}
+    if not objects:
+        return None
+    table = Table(title="Candidate pairs by rule", title_justify="left")
+    for col in ("object", "rule", "pairs", "split blocks", "recall added"):
+        table.add_column(col, justify="left" if col in ("object", "rule") else "right")
+    lines = []
+    for name, s in objects.items():
+        choice = s.get("blocking_choice")
+        gains = {r["rule"]: r["recall_gain"] for r in (choice or {}).get("rules", [])}
+        for i, rule in enumerate(s["blocking"]):
+            gain = gains.get(rule["rule"])
+            table.add_row(
+                name if i == 0 else "",
+                escape(rule["rule"]),
+                _n(rule["pairs"]),
+                _n(rule["split_blocks"]) if rule["split_blocks"] else "",
+                "" if gain is None else f"{gain:.1%}",
+            )
+        if choice is not None:
+            lines.append(
+                f"{name}: chosen from the data, estimated recall {choice['estimated_recall']:.1%}"
+                f" within {choice['pair_budget']:,} pairs"
+            )
+        if s.get("exact_copies"):
+            lines.append(f"{name}: {s['exact_copies']:,} exact copies merged first")
+    lines.append("details: dedupe/blocking.json")
+    table.caption = "\n".join(lines)
+    return table
+
+
 def fill_table(stats: dict[str, Any] | None) -> Table | None:
     """Per field and rule: cells filled (and lookup values not found), conflicts left open."""
     if not stats or not stats.get("enabled"):

@@ -18,12 +18,13 @@ from crmmigrate.extract.readers import read_table
 from crmmigrate.frames import concat_rows
 from crmmigrate.pipeline.sources import label, resolve_sources
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
-from crmmigrate.runs import Run, create_run
+from crmmigrate.runs import Run, create_run, write_json_atomic
 from crmmigrate.safecsv import write_csv as write_safe_csv
 from crmmigrate.target_schema import EXTERNAL_ID
 from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.consolidate import consolidate
 from crmmigrate.transform.dedupe.crm import (
+    blocking_report,
     dedupe_objects,
     default_rules_path,
     load_rules,
@@ -332,6 +333,7 @@ def _dedupe(
     conflicts.append(outcome.conflicts)
     write_safe_csv(outcome.review, run.sub("dedupe", "review.csv"))
     write_safe_csv(outcome.links, run.sub("dedupe", "links.csv"))
+    write_json_atomic(run.sub("dedupe", "blocking.json"), blocking_report(outcome.stats))
     stats = dict(outcome.stats)
     stats["enabled"] = True
     stats["decisions"] = len(decisions)

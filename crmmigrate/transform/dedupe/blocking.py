@@ -45,6 +45,57 @@ def _root(values: pd.Series) -> pd.Series:
     return given_name_root(values).astype("str")
 
 
+def _phonetic(values: pd.Series) -> pd.Series:
+    """Metaphone of a Latin name (``Smyth`` and ``Smith`` → ``SM0``); None for other scripts,
+    whose romanised keys are blocked on instead."""
+    import jellyfish
+
+    from crmmigrate.transform.dedupe.names import fold
+
+    def code(text: str) -> str | None:
+        folded = fold(text)
+        return jellyfish.metaphone(folded) or None if folded.isascii() else None
+
+    return pd.Series([code(v) for v in values.tolist()], index=values.index, dtype=object)
+
+
+def _swap(values: pd.Series) -> pd.Series:
+    """A date with its day and month in ascending order: 1980-05-03 and 1980-03-05 agree."""
+    parts = values.str.extract(r"^(\d{4})-(\d{2})-(\d{2})$")
+    low = parts[1].where(parts[1] <= parts[2], parts[2])
+    high = parts[2].where(parts[1] <= parts[2], parts[1])
+    return parts[0] + "-" + low + "-" + high
+
+
+# the city and district before the road are skipped (a standardised street has none)
+_HAN_ROAD = (
+    r"(?:.*[市區区鄉乡鎮镇縣县])?([\u3400-\u9fff]+?(?:大道|路|街|道)(?:[一二三四五六七八九十]+段)?)"
+    r".*?(\d+)\s*[號号]"
+)
+
+
+def _street(values: pd.Series) -> pd.Series:
+    """House number and the street's first word: ``20 rupp place`` → ``20 rupp``; in Chinese,
+    the road (with its section) and the number: ``忠孝東路四段100號`` → ``忠孝東路四段 100``."""
+    text = values.str.lower()
+    latin = text.str.extract(r"(?:^|\s)(\d+)[a-z]?\s+(?:(?:[nsew]|north|south|east|west)\.?\s+)?"
+                             r"([a-z][a-z']{2,})")  # fmt: skip
+    han = text.str.extract(_HAN_ROAD)
+    latin_key = latin[0] + " " + latin[1]
+    return latin_key.where(latin_key.notna(), han[0] + " " + han[1])
+
+
+def _last7(values: pd.Series) -> pd.Series:
+    """The last seven digits: a local number written without its area code still agrees."""
+    digits = values.str.replace(r"\D+", "", regex=True)
+    return digits.str.slice(-7).where(digits.str.len() >= 7, None)
+
+
+def _token1(values: pd.Series) -> pd.Series:
+    """The first word: ``acme trading`` and ``acme`` agree."""
+    return values.str.lower().str.extract(r"^\W*(\w+)")[0]
+
+
 TRANSFORMS: dict[str, KeyTransform] = {
     "initial": _initial,
     "prefix3": _prefix3,
@@ -52,6 +103,11 @@ TRANSFORMS: dict[str, KeyTransform] = {
     "digits": _digits,
     "last4": _last4,
     "root": _root,
+    "phonetic": _phonetic,
+    "swap": _swap,
+    "street": _street,
+    "last7": _last7,
+    "token1": _token1,
 }
 
 
@@ -68,8 +124,8 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 class RuleStats:
     rule: str
     pairs: int
-    skipped_blocks: int
-    skipped_records: int
+    split_blocks: int  # blocks above max_block_size, compared by sorted neighbourhood
+    split_records: int
 
 
 def rule_name(rule: list[str]) -> str:
@@ -98,6 +154,26 @@ class KeyCodes:
             codes = flat.astype(np.int64).reshape(len(columns), len(self.frame)).T
             self._matrices[columns] = (codes, np.asarray(uniques, dtype=object))
         return self._matrices[columns]
+
+    def alphabetical(self, columns: tuple[str, ...]) -> np.ndarray:
+        """Per record, the rank of its first present value of ``columns`` in alphabetical
+        order (missing last): near-equal values sort next to each other."""
+        codes, uniques = self.matrix(columns)
+        rank = np.empty(len(uniques) + 1, dtype=np.int64)
+        rank[np.argsort(uniques.astype(str), kind="stable")] = np.arange(len(uniques))
+        rank[-1] = len(uniques)  # code -1 (missing) indexes the last slot
+        first = np.where(codes[:, 0] >= 0, codes[:, 0], codes.max(axis=1, initial=-1))
+        return rank[first]
+
+    def neighbourhood_order(self, columns: list[tuple[str, ...]]) -> np.ndarray:
+        """A rank of the records sorted by ``columns`` in turn (each alphabetically)."""
+        if not columns:
+            return np.arange(len(self.frame), dtype=np.int64)
+        ranks = [self.alphabetical(c) for c in reversed(columns)]
+        order = np.lexsort(ranks)
+        out = np.empty(len(order), dtype=np.int64)
+        out[order] = np.arange(len(order))
+        return out
 
     def part(self, part: str) -> tuple[np.ndarray, np.ndarray, bool]:
         """(rows, codes, single) for one key part; ``single`` = at most one entry per record."""
@@ -149,29 +225,59 @@ def rule_keys(keys: KeyCodes, rule: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pairs_within_groups(
-    rows: np.ndarray, groups: np.ndarray, max_size: int
+    rows: np.ndarray,
+    groups: np.ndarray,
+    max_size: int,
+    order: np.ndarray | None = None,
+    window: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """All pairs (left < right) of rows sharing a group; groups above ``max_size`` skipped."""
-    order = np.argsort(groups, kind="stable")  # pairs are put in (low, high) order below
-    rows, groups = rows[order], groups[order]
+    """Pairs (left < right) of rows sharing a group, and (split groups, their rows).
+
+    A group of more than ``max_size`` rows is not compared all against all: its rows are
+    sorted by ``order`` (a code per row: the record's other values) and each is paired with
+    the ``window`` rows after it (sorted neighbourhood). With ``window`` 0 such a group gives
+    no pairs; either way it is counted.
+    """
     if len(rows) == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, 0, 0
+    sort_by = (groups,) if order is None else (order[rows], groups)
+    ordering = np.lexsort(sort_by)  # pairs are put in (low, high) order below
+    rows, groups = rows[ordering], groups[ordering]
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     sizes = np.diff(np.r_[starts, len(groups)])
     too_big = sizes > max_size
-    skipped_blocks, skipped_rows = int(too_big.sum()), int(sizes[too_big].sum())
+    split_blocks, split_rows = int(too_big.sum()), int(sizes[too_big].sum())
     keep = (sizes >= 2) & ~too_big
-    starts, sizes = starts[keep], sizes[keep]
+    left_pos, right_pos = _all_pairs(starts[keep], sizes[keep])
+    if window > 0 and split_blocks:
+        near_left, near_right = _neighbour_pairs(starts[too_big], sizes[too_big], window)
+        left_pos = np.concatenate([left_pos, near_left])
+        right_pos = np.concatenate([right_pos, near_right])
+    left, right = rows[left_pos], rows[right_pos]
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    keep_pair = low != high  # a set field can put one record twice in a group
+    return low[keep_pair], high[keep_pair], split_blocks, split_rows
+
+
+def _all_pairs(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions within each range [start, start + size)."""
     # element at position p of a group [s, s + z) pairs with the z - 1 - (p - s) after it
     pos = np.repeat(starts, sizes) + _ranges(sizes)
     after = np.repeat(starts + sizes, sizes) - pos - 1
     left_pos = np.repeat(pos, after)
-    right_pos = left_pos + 1 + _ranges(after)
-    left, right = rows[left_pos], rows[right_pos]
-    low, high = np.minimum(left, right), np.maximum(left, right)
-    keep_pair = low != high  # a set field can put one record twice in a group
-    return low[keep_pair], high[keep_pair], skipped_blocks, skipped_rows
+    return left_pos, left_pos + 1 + _ranges(after)
+
+
+def _neighbour_pairs(
+    starts: np.ndarray, sizes: np.ndarray, window: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each position with the ``window`` positions after it, within each range."""
+    pos = np.repeat(starts, sizes) + _ranges(sizes)
+    ends = np.repeat(starts + sizes, sizes)
+    after = np.minimum(ends - pos - 1, window)
+    left_pos = np.repeat(pos, after)
+    return left_pos, left_pos + 1 + _ranges(after)
 
 
 def _ranges(counts: np.ndarray) -> np.ndarray:
@@ -189,16 +295,21 @@ def candidate_pairs(
     sets: dict[str, list[str]],
     max_block_size: int,
     keys: KeyCodes | None = None,
+    order: np.ndarray | None = None,
+    window: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, list[RuleStats], dict[str, np.ndarray]]:
     """Distinct candidate pairs (left < right, row positions) of all rules, per-rule stats,
-    and each rule's own pairs as sorted codes ``left * n + right``."""
+    and each rule's own pairs as sorted codes ``left * n + right``. A block above
+    ``max_block_size`` is compared by sorted neighbourhood (``order``, ``window``)."""
     n = len(frame)
     keys = keys or KeyCodes(frame, sets)
     encoded: dict[str, np.ndarray] = {}
     stats: list[RuleStats] = []
     for rule in rules:
         rows, groups = rule_keys(keys, rule)
-        left, right, skipped, skipped_rows = pairs_within_groups(rows, groups, max_block_size)
+        left, right, skipped, skipped_rows = pairs_within_groups(
+            rows, groups, max_block_size, order, window
+        )
         codes = left * n + right
         # a single-valued key puts a pair in one group only; a set field may repeat it
         single = all(keys.part(p)[2] for p in rule)

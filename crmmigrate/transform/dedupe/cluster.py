@@ -3,10 +3,10 @@
 Connected components of the matched pairs are the first cut. A component of three or more
 records is accepted only if every pair in it matches; otherwise it is re-clustered by average
 linkage: pairs are taken strongest first, and two groups join only if the mean weight of *all*
-pairs between them (scored now if blocking never compared them) reaches the threshold and no
-pair between them was declared distinct. One bad link between two households therefore cannot
-merge them. Ties break on record order, which the engine fixes by sorting on record id, so the
-result does not depend on the order rows arrived in.
+pairs between them (scored now if blocking never compared them) is positive (more likely the
+same customer than not) and no pair between them was declared distinct. One bad link between
+two households therefore cannot merge them. Ties break on record order, which the engine fixes
+by sorting on record id, so the result does not depend on the order rows arrived in.
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ import numpy as np
 from crmmigrate.transform.dedupe.blocking import pairs_within_groups
 
 FULL_SCORING_LIMIT = 40  # components up to this size get every pair scored
+# two groups joined by a matching pair merge when the pairs between them are, on average, more
+# likely the same customer than not (log2 odds 0): the records of one person vary, so the mean
+# of all their pairs falls below the match threshold, while two households linked by one bad
+# pair have every other pair strongly against
+JOIN_WEIGHT = 0.0
 PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -119,7 +124,7 @@ def _average_linkage(
         scored = [c for c in cross if c is not None]
         if any(c == -np.inf for c in scored):
             continue
-        if not any(c == np.inf for c in scored) and float(np.mean(scored)) < threshold:
+        if not any(c == np.inf for c in scored) and float(np.mean(scored)) < JOIN_WEIGHT:
             continue
         keep, gone = (rx, ry) if rx < ry else (ry, rx)
         for m in groups[gone]:

@@ -184,6 +184,13 @@ def dedupe_objects(
         reviews.append(_review_rows(obj_name, spec, data, result.pairs))
         stats[obj_name] = {k: v for k, v in result.stats.items() if k != "model"}
         stats[obj_name]["review_pairs"] = len(reviews[-1])
+        stats[obj_name]["review_band"] = int(
+            (
+                (result.pairs["probability"] >= spec.review_threshold)
+                & (result.pairs["probability"] < spec.match_threshold)
+                & (result.pairs["decision"] == "")
+            ).sum()
+        )
     links = []
     for link in rules.links:
         linked = _link(out_frames, schema, rules, link, log)
@@ -211,6 +218,36 @@ def dedupe_objects(
     }
     conflict_frame = concat_rows(conflicts, CONFLICT_COLUMNS)
     return DedupeOutcome(out_frames, clusters, review, link_frame, merged, stats, conflict_frame)
+
+
+def blocking_report(stats: dict[str, Any]) -> dict[str, Any]:
+    """Per object: how candidate pairs were chosen (``dedupe/blocking.json``)."""
+    out: dict[str, Any] = {}
+    for obj_name, s in stats.items():
+        if not isinstance(s, dict) or "blocking" not in s:
+            continue
+        choice = s.get("blocking_choice")
+        counted = {r["rule"]: r for r in (choice or {}).get("rules", [])}
+        rules = []
+        for r in s["blocking"]:
+            row = {"rule": r["rule"], "pairs": r["pairs"], "split_blocks": r["split_blocks"],
+                   "split_records": r["split_records"]}  # fmt: skip
+            if r["rule"] in counted:
+                row["pairs_counted"] = counted[r["rule"]]["pairs"]
+                row["recall_gain"] = counted[r["rule"]]["recall_gain"]
+            rules.append(row)
+        entry: dict[str, Any] = {
+            "records": s["records"],
+            "exact_copies": s.get("exact_copies", 0),
+            "chosen": "auto" if choice is not None else "rules",
+            "rules": rules,
+            "candidate_pairs": s["candidate_pairs"],
+        }
+        if choice is not None:
+            shown = ("estimated_recall", "pair_budget", "candidates_considered")
+            entry |= {k: choice[k] for k in (*shown, "records_counted_on")}
+        out[obj_name] = entry
+    return out
 
 
 def _relabel(base: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
@@ -249,6 +286,9 @@ def _review_rows(
     ].sort_values(["probability", "left", "right"], ascending=[False, True, True])
     if band.empty:
         return pd.DataFrame()
+    band = _strongest_per_record(band, spec.review_per_record)
+    if band.empty:
+        return pd.DataFrame()
     # only the records in the band are shown: joining set fields row by row over the whole
     # object would cost seconds per million records for a few hundred review rows
     shown_ids = pd.unique(np.concatenate([band["left"].to_numpy(), band["right"].to_numpy()]))
@@ -271,6 +311,17 @@ def _review_rows(
         out[f"{comp.field} agreement"] = labels[band[f"level_{comp.field}"].to_numpy() + 1]
         out[f"{comp.field} weight"] = band[f"weight_{comp.field}"].round(2).to_numpy()
     return out
+
+
+def _strongest_per_record(band: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The pairs among each record's ``limit`` strongest (``band`` is sorted strongest first):
+    a record that resembles a hundred others gives a reviewer three pairs, not a hundred."""
+    # each record's pairs, as left and as right, ranked by their position (strongest first)
+    ids = np.r_[band["left"].to_numpy(), band["right"].to_numpy()]
+    position = np.r_[np.arange(len(band)), np.arange(len(band))]
+    rank = pd.Series(position).groupby(ids, sort=False).rank(method="first").to_numpy()
+    worst = np.maximum(rank[: len(band)], rank[len(band) :])
+    return band[worst <= limit]
 
 
 def _values(frame: pd.DataFrame, fields: list[str], sets: dict[str, list[str]]) -> pd.DataFrame:

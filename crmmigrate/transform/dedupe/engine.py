@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from crmmigrate.transform.dedupe import model as fs
+from crmmigrate.transform.dedupe.autoblock import Choice, choose_rules
 from crmmigrate.transform.dedupe.blocking import (
     KeyCodes,
     candidate_pairs,
@@ -29,6 +30,7 @@ from crmmigrate.transform.dedupe.spec import ObjectSpec, parse_object_spec
 
 U_SAMPLE_PAIRS = 200_000
 DECISIONS = ("match", "distinct")
+NOT_BACKED = 0.5  # a name-only pair is held this far (log2 odds) below the match threshold
 
 
 @dataclass
@@ -176,13 +178,30 @@ def find_duplicates(
     missing = [c for c in spec.columns() if c not in frame.columns]
     if missing:
         raise ValueError(f"dedupe: the frame has no column {', '.join(missing)}")
-    data = pd.DataFrame({c: _text_column(frame[c].iloc[order]) for c in spec.columns()})
+    full = pd.DataFrame({c: _text_column(frame[c].iloc[order]) for c in spec.columns()})
+    # exact copies (every compared value equal, more than a name) are one record from here on:
+    # ``rep[i]`` is the position of record i's representative among the ``data`` rows
+    in_decisions = _decided_ids(decisions)
+    rep, copies = (
+        exact_copies(full, spec, np.isin(ids, list(in_decisions)))
+        if spec.exact_copies
+        else (np.arange(n), 0)
+    )
+    kept = np.unique(rep)
+    data = full.iloc[kept].reset_index(drop=True)
+    ids_all, ids = ids, ids[kept]
+    n = len(ids)
     timings["prepare"] = time.monotonic() - t0
 
     t0 = time.monotonic()
     keys = KeyCodes(data, spec.sets)
+    choice = choose_rules(spec, data, keys) if spec.blocking == "auto" else None
+    rules = [c.rule for c in choice.rules] if choice is not None else spec.rules
+    neighbours = keys.neighbourhood_order(
+        [tuple(spec.sets.get(c.field, [c.field])) for c in spec.comparisons]
+    )
     left, right, rule_stats, rule_codes = candidate_pairs(
-        data, spec.blocking, spec.sets, spec.max_block_size, keys
+        data, rules, spec.sets, spec.max_block_size, keys, neighbours, spec.window
     )
     forced, unknown_ids = _decision_pairs(decisions, ids)
     if len(forced):
@@ -201,9 +220,13 @@ def find_duplicates(
     rl, rr = _random_pairs(n, U_SAMPLE_PAIRS)
     u = fs.estimate_u(pairs.levels(rl, rr)[0], kinds)
     total_pairs = n * (n - 1) / 2
-    sessions = _training_sessions(data, spec, left * n + right, rule_codes, keys)
+    sessions = _training_sessions(data, spec, rules, left * n + right, rule_codes, keys)
     model, patterns, inverse = fs.train(names, kinds, levels, u, total_pairs, sessions)
-    frequencies = [col.counts / max(col.counts.sum(), 1) for col in pairs.columns]
+    model.neutral = [c.only_agreement for c in spec.comparisons]
+    frequencies = [
+        fs.value_frequencies(col.counts, model.u[k]) for k, col in enumerate(pairs.columns)
+    ]
+    other = [k for k, c in enumerate(spec.comparisons) if c.evidence != "name"]
     groups = spec.evidence_groups()
     grouped = {k for g in groups for k in g}
     tf_comparisons = [k for k, c in enumerate(spec.comparisons) if c.tf and k not in grouped]
@@ -219,7 +242,20 @@ def find_duplicates(
             weight += tf_weights(lev, agr, k)
         return weight
 
+    def gate(lev: np.ndarray, agr: list[np.ndarray | None], weight: np.ndarray) -> np.ndarray:
+        """A name alone is not a match: below the threshold unless the other evidence is
+        positive on balance (some agreement that the disagreements do not outweigh)."""
+        if not spec.require_other_evidence or not len(weight):
+            return weight
+        parts = fs.contributions(model, lev, groups)
+        for k in tf_comparisons:
+            parts[:, k] += tf_weights(lev, agr, k)
+        backed = parts[:, other].sum(axis=1) > 0 if other else np.zeros(len(lev), dtype=bool)
+        return np.where(backed, weight, np.minimum(weight, threshold - NOT_BACKED))
+
+    threshold = float(np.log2(spec.match_threshold / (1 - spec.match_threshold)))
     weight = weigh(levels, agreed, fs.pattern_table_weights(model, patterns, groups)[inverse])
+    weight = gate(levels, agreed, weight)
     decided = np.full(len(left), "", dtype=object)
     if len(forced):
         pos = np.searchsorted(left * n + right, forced["code"].to_numpy())
@@ -229,11 +265,10 @@ def find_duplicates(
     timings["score"] = time.monotonic() - t0
 
     t0 = time.monotonic()
-    threshold = float(np.log2(spec.match_threshold / (1 - spec.match_threshold)))
 
     def score_extra(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         lev, agr = pairs.levels(a, b)
-        return weigh(lev, agr, fs.pattern_weights(model, lev, groups))
+        return gate(lev, agr, weigh(lev, agr, fs.pattern_weights(model, lev, groups)))
 
     labels, split = cluster(n, left, right, weight, threshold, score_extra)
     timings["cluster"] = time.monotonic() - t0
@@ -244,7 +279,14 @@ def find_duplicates(
     if same.any():
         np.fmax.at(best, left[same], probability[same])
         np.fmax.at(best, right[same], probability[same])
-    clusters = pd.DataFrame({"record_id": ids, "cluster_id": ids[labels], "score": best})
+    # every record takes its representative's cluster; an exact copy scores 1
+    position = np.searchsorted(kept, rep)
+    is_copy = rep != np.arange(len(rep))
+    has_copies = np.bincount(position[is_copy], minlength=n) > 0
+    score = np.where(is_copy, 1.0, np.where(has_copies, 1.0, best)[position])
+    clusters = pd.DataFrame(
+        {"record_id": ids_all, "cluster_id": ids[labels][position], "score": score}
+    )
     keep = (probability >= spec.review_threshold) | (decided != "") | same
     out = {
         "left": ids[left[keep]],
@@ -263,13 +305,15 @@ def find_duplicates(
         out[f"weight_{name}"] = parts[:, k]
     sizes = clusters["cluster_id"].value_counts()
     stats = {
-        "records": n,
+        "records": len(ids_all),
+        "exact_copies": copies,
         "candidate_pairs": len(left),
         "blocking": [vars(r) for r in rule_stats],
+        "blocking_choice": _choice_stats(choice),
         "pairs_scored_above_review": int((probability >= spec.review_threshold).sum()),
         "pairs_matched": int((weight >= threshold).sum()),
         "clusters": len(sizes),
-        "merged_records": int(n - len(sizes)),
+        "merged_records": int(len(ids_all) - len(sizes)),
         "cluster_sizes": {str(k): int(v) for k, v in sizes.value_counts().sort_index().items()},
         "components_split": split,
         "decisions_applied": len(forced),
@@ -280,25 +324,94 @@ def find_duplicates(
     return DedupeResult(clusters, pd.DataFrame(out), model, stats)
 
 
+def _decided_ids(decisions: pd.DataFrame | None) -> set[str]:
+    if decisions is None or decisions.empty:
+        return set()
+    return set(decisions["left"].astype(str)) | set(decisions["right"].astype(str))
+
+
+def exact_copies(
+    data: pd.DataFrame, spec: ObjectSpec, excluded: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """Per record, the position of the first record with exactly its compared values (itself
+    when none), and how many records are such copies. A record holding nothing but a name,
+    or named in a reviewer's decision, is nobody's copy."""
+    n = len(data)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    compared = list(dict.fromkeys(c for comp in spec.comparisons
+                                  for c in spec.sets.get(comp.field, [comp.field])))  # fmt: skip
+    names = {
+        c
+        for comp in spec.comparisons
+        if comp.evidence == "name"
+        for c in spec.sets.get(comp.field, [comp.field])
+    }
+    others = [c for c in compared if c not in names]
+    eligible = ~excluded
+    if others:
+        eligible &= data[others].notna().any(axis=1).to_numpy()
+    else:
+        eligible &= False
+    hashed = pd.util.hash_pandas_object(data[compared].astype(object), index=False).to_numpy()
+    rep = np.arange(n, dtype=np.int64)
+    rows = np.flatnonzero(eligible)
+    if len(rows):
+        first = pd.Series(rows).groupby(hashed[rows], sort=False).transform("min").to_numpy()
+        rep[rows] = first
+    return rep, int((rep != np.arange(n)).sum())
+
+
+def _choice_stats(choice: Choice | None) -> dict[str, Any] | None:
+    if choice is None:
+        return None
+    return {
+        "rules": [
+            {"rule": rule_name(c.rule), "pairs": c.pairs, "recall_gain": c.gain}
+            for c in choice.rules
+        ],
+        "estimated_recall": choice.recall,
+        "pair_budget": choice.budget,
+        "pairs_counted": choice.pairs,
+        "candidates_considered": choice.considered,
+        "records_counted_on": choice.sampled,
+    }
+
+
 def _training_sessions(
     data: pd.DataFrame,
     spec: ObjectSpec,
+    rules: list[list[str]],
     codes: np.ndarray,
     rule_codes: dict[str, np.ndarray],
     keys: KeyCodes,
 ) -> list[tuple[np.ndarray, set[int]]]:
     """Per training rule: which candidate pairs it blocks together, and the comparisons it fixes."""
     sessions = []
-    for rule in spec.training or spec.blocking:
+    for rule in spec.training or rules:
         own = rule_codes.get(rule_name(rule))
         if own is None:
-            _, _, _, extra = candidate_pairs(data, [rule], spec.sets, spec.max_block_size, keys)
+            _, _, _, extra = candidate_pairs(
+                data, [rule], spec.sets, spec.max_block_size, keys, None, spec.window
+            )
             own = extra[rule_name(rule)]
         mask = np.isin(codes, own, assume_unique=True)
         blocked = {part.split(":")[0] for part in rule}
-        fixed = {k for k, c in enumerate(spec.comparisons) if c.field in blocked}
-        sessions.append((mask, fixed))
+        sessions.append((mask, _fixed_by(spec, blocked)))
     return sessions
+
+
+def _fixed_by(spec: ObjectSpec, blocked: set[str]) -> set[int]:
+    """Comparisons a training rule decides: those it blocks on, and those that say the same
+    thing (every name comparison when it blocks on a name — a romanised key is made of the
+    first and last names —, every member of a same_evidence group when it blocks on one)."""
+    fixed = {k for k, c in enumerate(spec.comparisons) if c.field in blocked}
+    if any(spec.comparisons[k].evidence == "name" for k in fixed):
+        fixed |= {k for k, c in enumerate(spec.comparisons) if c.evidence == "name"}
+    for group in spec.evidence_groups():
+        if fixed & set(group):
+            fixed |= set(group)
+    return fixed
 
 
 def _random_pairs(n: int, sample: int) -> tuple[np.ndarray, np.ndarray]:

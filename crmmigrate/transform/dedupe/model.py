@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +25,9 @@ from crmmigrate.transform.dedupe.spec import Kind
 EM_ITERATIONS = 60
 PRIOR_PAIRS = 30.0
 U_FLOOR = 1e-7
+EM_MIN_PAIRS = 200  # a training session with fewer candidate pairs keeps the priors
+M_BOUND = 4.0  # EM may move a level's m at most this factor away from its prior
+TF_PRIOR_RECORDS = 1_000.0  # term frequencies are shrunk toward u as if this many records
 
 # what share of true duplicate pairs agree at each level (index = level), before EM
 M_PRIORS: dict[Kind, tuple[float, ...]] = {
@@ -65,13 +68,20 @@ class FSModel:
     u: list[np.ndarray]
     prior: float
     iterations: int = 0
+    # per comparison: a disagreement is no evidence (a romanised full-name key that differs
+    # only repeats what the first and last names already said)
+    neutral: list[bool] = field(default_factory=list)
 
     def level_weights(self) -> list[np.ndarray]:
         """log2(m/u) per level, per comparison."""
-        return [
-            np.log2(np.maximum(m, U_FLOOR) / np.maximum(u, U_FLOOR))
-            for m, u in zip(self.m, self.u, strict=True)
-        ]
+        out = []
+        for k, (m, u) in enumerate(zip(self.m, self.u, strict=True)):
+            w = np.log2(np.maximum(m, U_FLOOR) / np.maximum(u, U_FLOOR))
+            if k < len(self.neutral) and self.neutral[k]:
+                w = w.copy()
+                w[0] = 0.0
+            out.append(w)
+        return out
 
     @property
     def prior_weight(self) -> float:
@@ -191,8 +201,8 @@ def train(
     estimates: list[list[np.ndarray]] = [[] for _ in kinds]
     iterations = 0
     for mask, fixed in sessions or everything:
-        if not mask.any():
-            continue
+        if mask.sum() < EM_MIN_PAIRS:
+            continue  # too few pairs to learn from: the priors stand
         sub_patterns, sub_counts, _ = _patterns(levels[mask])
         free = [k not in fixed for k in range(len(kinds))]
         m, _, _, steps = _em(
@@ -203,7 +213,8 @@ def train(
         for k in range(len(kinds)):
             if free[k]:
                 estimates[k].append(m[k])
-    m = [np.mean(e, axis=0) if e else priors[k] for k, e in enumerate(estimates)]
+    m = [_bounded(np.mean(e, axis=0), priors[k]) if e else priors[k]
+         for k, e in enumerate(estimates)]  # fmt: skip
     # the share of matches among all candidates, with m fixed
     _, _, share, steps = _em(
         patterns, counts, m, [x.copy() for x in u_random], priors, [True] * len(kinds), fix_m=True
@@ -215,6 +226,22 @@ def train(
     expected_matches = share * len(levels)
     prior = float(np.clip(expected_matches / max(total_pairs, 1.0), 1e-12, 1 / max(records, 2)))
     return FSModel(names, kinds, m, u_random, prior, iterations), patterns, inverse
+
+
+def _bounded(m: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """m kept within a factor of its prior per level (EM on odd data cannot make a differing
+    e-mail normal among duplicates, or a name agreement near-certain), summing to 1."""
+    clipped = np.clip(m, prior / M_BOUND, np.minimum(prior * M_BOUND, 1.0))
+    return clipped / clipped.sum()
+
+
+def value_frequencies(counts: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Each value's share of the records, for term frequencies, shrunk toward the field's u
+    (the average chance of an exact agreement): in a small file a name seen twice may be
+    the one duplicate, not a common name."""
+    total = float(counts.sum())
+    u_top = float(u[-1])
+    return (counts + TF_PRIOR_RECORDS * u_top) / (total + TF_PRIOR_RECORDS)
 
 
 def contributions(

@@ -21,7 +21,17 @@ Kind = Literal["exact", "identifier", "text", "name", "email", "phone", "date", 
 SurvivorRule = Literal[
     "most_complete", "most_recent", "source_priority", "most_frequent", "longest"
 ]
-KEY_TRANSFORMS = ("initial", "prefix3", "year", "digits", "last4", "root")
+KEY_TRANSFORMS = ("initial", "prefix3", "year", "digits", "last4", "root", "phonetic", "swap",
+                  "street", "last7", "token1")  # fmt: skip
+# what a comparison's agreement says about two records being one customer: a name is weak
+# evidence (namesakes), a contact detail strong, an identifier decisive; a place is shared by a
+# household or a building
+Role = Literal["name", "contact", "identifier", "date", "place", "other"]
+ROLE_OF_KIND: dict[str, Role] = {
+    "name": "name", "company": "name", "email": "contact", "phone": "contact",
+    "identifier": "identifier", "date": "date", "text": "place", "exact": "other",
+    "number": "other",
+}  # fmt: skip
 DEDUPE_VERSION = 1
 _KEY_PART = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<transform>[a-z0-9]+))?$")
 
@@ -38,6 +48,20 @@ class Comparison(_Strict):
     tf: bool = Field(
         default=False, description="term-frequency adjustment: a common value agreeing counts less"
     )
+    only_agreement: bool = Field(
+        default=False,
+        description="a disagreement is no evidence either way (a key that repeats other "
+        "comparisons, such as romanised names)",
+    )
+    role: Role | None = Field(
+        default=None,
+        description="what an agreement is evidence of: name, contact, identifier, date, place "
+        "or other (default: from the kind)",
+    )
+
+    @property
+    def evidence(self) -> Role:
+        return self.role or ROLE_OF_KIND[self.kind]
 
 
 class Survivorship(_Strict):
@@ -65,10 +89,38 @@ class ObjectSpec(_Strict):
         default_factory=dict,
         description="names for groups of columns compared as one set (any value in common)",
     )
-    blocking: list[list[str]] = Field(
-        min_length=1,
-        description="each rule lists key parts (`field` or `field:transform`); records sharing "
-        "every part of any rule become candidate pairs",
+    blocking: list[list[str]] | Literal["auto"] = Field(
+        default="auto",
+        description="`auto` (rules chosen from the data within pair_budget), or a list of "
+        "rules, each listing key parts (`field` or `field:transform`); records sharing every "
+        "part of any rule become candidate pairs",
+    )
+    pair_budget: float = Field(
+        default=30, gt=0, description="auto blocking: at most this many candidate pairs per record"
+    )
+    refine: list[str] = Field(
+        default_factory=list,
+        description="auto blocking: fields too common to block on alone (city, state) that may "
+        "narrow a rule",
+    )
+    window: int = Field(
+        default=10,
+        ge=1,
+        description="a block above max_block_size is compared by sorted neighbourhood: each "
+        "record with this many records after it",
+    )
+    exact_copies: bool = Field(
+        default=True,
+        description="records whose compared values are all equal are merged before blocking "
+        "(when they hold more than a name)",
+    )
+    require_other_evidence: bool = Field(
+        default=True,
+        description="a match needs more than a name: some other comparison must agree and "
+        "the others must not outweigh it",
+    )
+    review_per_record: int = Field(
+        default=3, ge=0, description="at most this many review pairs per record (the strongest)"
     )
     comparisons: list[Comparison] = Field(min_length=1)
     training: list[list[str]] | None = Field(
@@ -91,7 +143,13 @@ class ObjectSpec(_Strict):
 
     @field_validator("blocking", "training")
     @classmethod
-    def _key_parts(cls, rules: list[list[str]] | None) -> list[list[str]] | None:
+    def _key_parts(
+        cls, rules: list[list[str]] | Literal["auto"] | None
+    ) -> list[list[str]] | Literal["auto"] | None:
+        if rules == "auto":
+            return rules
+        if rules is not None and not rules:
+            raise ValueError("give at least one rule, or `auto`")
         for rule in rules or []:
             if not rule:
                 raise ValueError("a blocking rule needs at least one key part")
@@ -122,13 +180,20 @@ class ObjectSpec(_Strict):
         index = {c.field: k for k, c in enumerate(self.comparisons)}
         return [[index[f] for f in group] for group in self.same_evidence]
 
+    @property
+    def rules(self) -> list[list[str]]:
+        """The blocking rules given (none when they are chosen from the data)."""
+        return [] if self.blocking == "auto" else self.blocking
+
     def columns(self) -> list[str]:
         """Every frame column the spec reads."""
         names: list[str] = []
-        rules = self.blocking + (self.training or [])
-        for name in [c.field for c in self.comparisons] + [
-            part.split(":")[0] for rule in rules for part in rule
-        ]:
+        rules = self.rules + (self.training or [])
+        for name in (
+            [c.field for c in self.comparisons]
+            + self.refine
+            + [part.split(":")[0] for rule in rules for part in rule]
+        ):
             names.extend(self.sets.get(name, [name]))
         if self.name_swap:
             names.extend(self.name_swap)

@@ -334,6 +334,7 @@ def _dedupe(
     write_safe_csv(outcome.review, run.sub("dedupe", "review.csv"))
     write_safe_csv(outcome.links, run.sub("dedupe", "links.csv"))
     write_json_atomic(run.sub("dedupe", "blocking.json"), blocking_report(outcome.stats))
+    write_json_atomic(run.sub("dedupe", "model.json"), outcome.models)
     stats = dict(outcome.stats)
     stats["enabled"] = True
     stats["decisions"] = len(decisions)

@@ -40,6 +40,8 @@ AGREEMENT: dict[str, tuple[tuple[str, float], ...]] = {
     "phone": (("", 0.65), ("last7", 0.70)),
     "date": (("", 0.75), ("swap", 0.78)),
     "text": (("street", 0.70),),
+    "street": (("street", 0.70),),
+    "postal": (("postal", 0.80),),
     "exact": (("", 0.80),),
     "identifier": (("", 0.90),),
     "number": (),

@@ -67,28 +67,31 @@ def _swap(values: pd.Series) -> pd.Series:
     return parts[0] + "-" + low + "-" + high
 
 
-# the city and district before the road are skipped (a standardised street has none)
-_HAN_ROAD = (
-    r"(?:.*[市區区鄉乡鎮镇縣县])?([\u3400-\u9fff]+?(?:大道|路|街|道)(?:[一二三四五六七八九十]+段)?)"
-    r".*?(\d+)\s*[號号]"
-)
-
-
 def _street(values: pd.Series) -> pd.Series:
-    """House number and the street's first word: ``20 rupp place`` → ``20 rupp``; in Chinese,
-    the road (with its section) and the number: ``忠孝東路四段100號`` → ``忠孝東路四段 100``."""
-    text = values.str.lower()
-    latin = text.str.extract(r"(?:^|\s)(\d+)[a-z]?\s+(?:(?:[nsew]|north|south|east|west)\.?\s+)?"
-                             r"([a-z][a-z']{2,})")  # fmt: skip
-    han = text.str.extract(_HAN_ROAD)
-    latin_key = latin[0] + " " + latin[1]
-    return latin_key.where(latin_key.notna(), han[0] + " " + han[1])
+    """House number and the street's first word, respelled: ``20 Rupp Place`` → ``20 rupp``,
+    ``371 E. 29th Pl.`` → ``371 29th``; in Chinese the number and the road: ``100 忠孝東路四段``."""
+    from crmmigrate.transform.dedupe.streets import street_parts
+
+    parts = street_parts(values)
+    # a leading direction (S. University Ave) is the first word one copy leaves out
+    rest = parts["rest"].astype("str").str.replace(r"^(?:[nsew]|ne|nw|se|sw) ", "", regex=True)
+    first = rest.str.split(" ", n=1).str[0]
+    return (parts["number"].astype("str") + " " + first).astype(object)
 
 
 def _last7(values: pd.Series) -> pd.Series:
-    """The last seven digits: a local number written without its area code still agrees."""
-    digits = values.str.replace(r"\D+", "", regex=True)
+    """The last seven digits, an extension left out: a local number written without its area
+    code still agrees."""
+    number = values.str.replace(r"(?i)\s*(?:ext|x|#|分機|轉).*$", "", regex=True)
+    digits = number.str.replace(r"\D+", "", regex=True)
     return digits.str.slice(-7).where(digits.str.len() >= 7, None)
+
+
+def _postal(values: pd.Series) -> pd.Series:
+    """The postal code without its extension (ZIP+4 → ZIP), spaces dropped."""
+    from crmmigrate.transform.dedupe.compare import postal_main
+
+    return postal_main(values)
 
 
 def _token1(values: pd.Series) -> pd.Series:
@@ -107,6 +110,7 @@ TRANSFORMS: dict[str, KeyTransform] = {
     "swap": _swap,
     "street": _street,
     "last7": _last7,
+    "postal": _postal,
     "token1": _token1,
 }
 

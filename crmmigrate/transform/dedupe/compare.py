@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
 from crmmigrate.transform.dedupe.spec import Kind
@@ -27,12 +27,51 @@ LEVELS: dict[Kind, tuple[str, ...]] = {
     "company": ("different", "similar words", "similar", "exact"),
     "name": ("different", "initial or weak", "similar", "variant", "exact"),
     "email": ("different", "similar", "same mailbox name", "exact"),
-    "phone": ("different", "same last 8 digits", "exact"),
+    "phone": ("different", "same last 7 digits", "exact"),
     "date": ("different", "within a year", "one digit off", "day/month swapped", "exact"),
     "number": ("different", "within 5%", "exact"),
+    "street": ("different", "similar words", "similar", "exact"),
+    "postal": ("different", "same area", "exact"),
 }
 
 VariantKey = Callable[[pd.Series], pd.Series]
+
+
+@dataclass(frozen=True)
+class StreetCodes:
+    """A street column's distinct values taken apart (codes per distinct value, -1 empty)."""
+
+    number: np.ndarray
+    unit: np.ndarray
+    rest: np.ndarray  # code of the respelled words
+    rest_text: np.ndarray  # object array: the respelled words per rest code
+
+
+def street_codes(uniques: np.ndarray) -> StreetCodes:
+    from crmmigrate.transform.dedupe.streets import street_parts
+
+    parts = street_parts(pd.Series(uniques, dtype=object))
+    number = pd.factorize(parts["number"], use_na_sentinel=True)[0].astype(np.int64)
+    unit = pd.factorize(parts["unit"], use_na_sentinel=True)[0].astype(np.int64)
+    rest, rest_text = pd.factorize(parts["rest"], use_na_sentinel=True)
+    return StreetCodes(number, unit, rest.astype(np.int64), np.asarray(rest_text, dtype=object))
+
+
+def postal_main(values: pd.Series) -> pd.Series:
+    """A postal code without its extension: ZIP+4 → the ZIP, a Taiwanese 3+2 or 3+3 code → its
+    first 3 digits, spaces dropped, upper case."""
+    text = values.astype("str").str.upper().str.replace(r"\s+", "", regex=True)
+    main = text.str.split("-", n=1).str[0]
+    six = main.str.fullmatch(r"\d{6}").fillna(False) & text.str.fullmatch(r"\d{6}").fillna(False)
+    return main.where(~six, main.str.slice(0, 3))
+
+
+def postal_codes(uniques: np.ndarray) -> np.ndarray:
+    """(main code, area code) per distinct postal code; the area is the first three
+    characters of the main code."""
+    main = postal_main(pd.Series(uniques, dtype=object))
+    area = main.str.slice(0, 3)
+    return np.stack([pd.factorize(main)[0], pd.factorize(area)[0]], axis=1).astype(np.int64)
 
 
 @dataclass
@@ -89,7 +128,7 @@ def _levels_for(
     uniques: np.ndarray,
     a: np.ndarray,
     b: np.ndarray,
-    variant: np.ndarray | None,
+    variant: object | None,
 ) -> np.ndarray:
     """Levels for code pairs (both non-empty)."""
     equal = a == b
@@ -117,19 +156,27 @@ def _levels_for(
         if len(short):
             one_off = _similarity(uniques, ta[short], tb[short], Levenshtein.distance, 1) == 1
             lev[short[one_off]] = 1
-        if variant is not None:
+        if isinstance(variant, np.ndarray):
             lev = np.where((variant[ta] == variant[tb]) & (variant[ta] >= 0), 3, lev)
         initial = _initial_match(uniques, ta, tb)
         levels[todo] = np.where(initial & (lev == 0), 1, lev)
     elif kind == "email":
-        local = variant if variant is not None else None
+        local = variant if isinstance(variant, np.ndarray) else None
         lv = _similarity(uniques, ta, tb, Levenshtein.normalized_similarity, 0.9)
         lev = np.where(lv >= 0.9, 1, 0)
         if local is not None:
             lev = np.where((local[ta] == local[tb]) & (local[ta] >= 0), 2, lev)
         levels[todo] = lev
+    elif kind == "street":
+        assert isinstance(variant, StreetCodes)
+        levels[todo] = _street_levels(variant, ta, tb)
+    elif kind == "postal":
+        assert isinstance(variant, np.ndarray)
+        main = variant[ta, 0] == variant[tb, 0]
+        area = variant[ta, 1] == variant[tb, 1]
+        levels[todo] = np.select([main, area], [2, 1], 0).astype(np.int8)
     elif kind == "phone":
-        if variant is not None:
+        if isinstance(variant, np.ndarray):
             levels[todo] = np.where((variant[ta] == variant[tb]) & (variant[ta] >= 0), 1, 0)
     elif kind == "date":
         levels[todo] = _date_levels(uniques, ta, tb)
@@ -139,6 +186,26 @@ def _levels_for(
         close = np.abs(x - y) <= 0.05 * np.maximum(np.abs(x), np.abs(y))
         levels[todo] = np.where(close, 1, 0)
     return levels
+
+
+def _street_levels(parts: StreetCodes, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Another house number or another unit is another address; otherwise the words decide
+    (respelled: ``E. 29th Pl.`` equals ``East 29th Place``)."""
+    out = np.zeros(len(a), dtype=np.int8)
+    na, nb, ua, ub = parts.number[a], parts.number[b], parts.unit[a], parts.unit[b]
+    other_number = (na >= 0) & (nb >= 0) & (na != nb)
+    other_unit = (ua >= 0) & (ub >= 0) & (ua != ub)
+    ra, rb = parts.rest[a], parts.rest[b]
+    live = ~other_number & ~other_unit & (ra >= 0) & (rb >= 0)
+    same = live & (ra == rb)
+    out[same] = np.where((na[same] >= 0) & (na[same] == nb[same]), 3, 2)
+    fuzzy = np.flatnonzero(live & ~same)
+    if len(fuzzy):
+        x, y = ra[fuzzy], rb[fuzzy]
+        jw = _similarity(parts.rest_text, x, y, JaroWinkler.normalized_similarity, 0.7)
+        ts = _similarity(parts.rest_text, x, y, token_set_ratio, 80)
+        out[fuzzy] = np.where(jw >= 0.92, 2, np.where(ts >= 0.8, 1, 0))
+    return out
 
 
 def _initial_match(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -162,9 +229,20 @@ def _date_levels(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     day = parsed.dt.day.to_numpy(np.float64)
     days = (parsed - pd.Timestamp("1900-01-01")).dt.days.to_numpy(np.float64)
     swapped = (year[a] == year[b]) & (month[a] == day[b]) & (day[a] == month[b])
-    one_digit = _similarity(uniques, a, b, Levenshtein.distance, 1) == 1
+    # one digit wrong, or two next to each other swapped (1967 / 1976): one optimal-string-
+    # alignment edit
+    one_digit = _similarity(uniques, a, b, OSA.distance, 1) == 1
     near = np.abs(days[a] - days[b]) <= 365
     return np.select([swapped, one_digit, near], [3, 2, 1], 0).astype(np.int8)
+
+
+def variant_of(kind: Kind, column: Column, key: VariantKey | None) -> object | None:
+    """What a kind compares beside the value itself, worked out once per distinct value."""
+    if kind == "street":
+        return street_codes(column.uniques)
+    if kind == "postal":
+        return postal_codes(column.uniques)
+    return variant_codes(column, key) if key else None
 
 
 def variant_codes(column: Column, key: VariantKey) -> np.ndarray:
@@ -180,7 +258,7 @@ def compare(
     uniques: np.ndarray,
     a: np.ndarray,
     b: np.ndarray,
-    variant: np.ndarray | None = None,
+    variant: object | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Levels (int8, -1 = empty) per pair, and the code of the agreeing value (-1 if none).
 

@@ -114,6 +114,7 @@ class DedupeOutcome:
     merged: dict[str, int]
     stats: dict[str, Any] = field(default_factory=dict)
     conflicts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONFLICT_COLUMNS))
+    models: dict[str, Any] = field(default_factory=dict)  # per object: m, u and prior learnt
 
 
 def _name_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -157,6 +158,7 @@ def dedupe_objects(
     conflicts: list[pd.DataFrame] = []
     merged: dict[str, int] = {}
     stats: dict[str, Any] = {}
+    models: dict[str, Any] = {}
     remap: dict[str, dict[str, str]] = {}
     for obj_name, spec in rules.objects.items():
         frame = frames.get(obj_name)
@@ -183,6 +185,7 @@ def dedupe_objects(
         remap[obj_name] = outcome.remap
         reviews.append(_review_rows(obj_name, spec, data, result.pairs))
         stats[obj_name] = {k: v for k, v in result.stats.items() if k != "model"}
+        models[obj_name] = result.stats["model"]
         stats[obj_name]["review_pairs"] = len(reviews[-1])
         stats[obj_name]["review_band"] = int(
             (
@@ -217,7 +220,9 @@ def dedupe_objects(
         status: int(n) for status, n in link_frame["status"].value_counts().sort_index().items()
     }
     conflict_frame = concat_rows(conflicts, CONFLICT_COLUMNS)
-    return DedupeOutcome(out_frames, clusters, review, link_frame, merged, stats, conflict_frame)
+    return DedupeOutcome(
+        out_frames, clusters, review, link_frame, merged, stats, conflict_frame, models
+    )
 
 
 def blocking_report(stats: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,8 @@ from crmmigrate.transform.dedupe.blocking import (
     sorted_unique,
 )
 from crmmigrate.transform.dedupe.cluster import cluster
-from crmmigrate.transform.dedupe.compare import LEVELS, Column, column_of, compare, variant_codes
+from crmmigrate.transform.dedupe.compare import LEVELS, Column, column_of, compare, variant_of
+from crmmigrate.transform.dedupe.evidence import Evidence, given_names
 from crmmigrate.transform.dedupe.spec import ObjectSpec, parse_object_spec
 
 U_SAMPLE_PAIRS = 200_000
@@ -55,8 +56,11 @@ def _email_local(values: pd.Series) -> pd.Series:
 
 
 def _phone_tail(values: pd.Series) -> pd.Series:
-    digits = values.astype("str").str.replace(r"\D+", "", regex=True)
-    return digits.str.slice(-8).where(digits.str.len() >= 8, None)
+    """The last 7 digits, an extension left out: ``415 6187 ext. 365`` and ``+15204156187``
+    (a local number and the same with its area code) agree."""
+    number = values.astype("str").str.replace(r"(?i)\s*(?:ext|x|#|分機|轉).*$", "", regex=True)
+    digits = number.str.replace(r"\D+", "", regex=True)
+    return digits.str.slice(-7).where(digits.str.len() >= 7, None)
 
 
 def _name_root(values: pd.Series) -> pd.Series:
@@ -80,7 +84,7 @@ class _Pairs:
     def __init__(self, keys: KeyCodes, spec: ObjectSpec) -> None:
         self.spec = spec
         self.columns: list[Column] = []
-        self.variants: list[np.ndarray | None] = []
+        self.variants: list[object | None] = []
         swap = spec.name_swap
         shared = column_of(*keys.matrix(tuple(swap))) if swap else None
         for comp in spec.comparisons:
@@ -93,7 +97,7 @@ class _Pairs:
                 column = column_of(*keys.matrix(tuple(spec.sets.get(comp.field, [comp.field]))))
             self.columns.append(column)
             key = VARIANT_KEYS.get(comp.kind)
-            self.variants.append(variant_codes(column, key) if key else None)
+            self.variants.append(variant_of(comp.kind, column, key))
         self.swap_index = (
             [i for i, c in enumerate(spec.comparisons) if swap and c.field in swap] if swap else []
         )
@@ -222,11 +226,14 @@ def find_duplicates(
     total_pairs = n * (n - 1) / 2
     sessions = _training_sessions(data, spec, rules, left * n + right, rule_codes, keys)
     model, patterns, inverse = fs.train(names, kinds, levels, u, total_pairs, sessions)
-    model.neutral = [c.only_agreement for c in spec.comparisons]
+    model.repeats = {
+        k: [j for j, d in enumerate(spec.comparisons) if d.evidence == c.evidence and j != k]
+        for k, c in enumerate(spec.comparisons)
+        if c.only_agreement
+    }
     frequencies = [
         fs.value_frequencies(col.counts, model.u[k]) for k, col in enumerate(pairs.columns)
     ]
-    other = [k for k, c in enumerate(spec.comparisons) if c.evidence != "name"]
     groups = spec.evidence_groups()
     grouped = {k for g in groups for k in g}
     tf_comparisons = [k for k, c in enumerate(spec.comparisons) if c.tf and k not in grouped]
@@ -242,20 +249,27 @@ def find_duplicates(
             weight += tf_weights(lev, agr, k)
         return weight
 
-    def gate(lev: np.ndarray, agr: list[np.ndarray | None], weight: np.ndarray) -> np.ndarray:
-        """A name alone is not a match: below the threshold unless the other evidence is
-        positive on balance (some agreement that the disagreements do not outweigh)."""
-        if not spec.require_other_evidence or not len(weight):
+    evidence = _evidence(spec, data, keys)
+
+    def gate(
+        a: np.ndarray,
+        b: np.ndarray,
+        lev: np.ndarray,
+        agr: list[np.ndarray | None],
+        weight: np.ndarray,
+    ) -> np.ndarray:
+        """A pair the evidence rules do not back is held below the threshold (see evidence)."""
+        if not evidence.enabled or not len(weight):
             return weight
         parts = fs.contributions(model, lev, groups)
         for k in tf_comparisons:
             parts[:, k] += tf_weights(lev, agr, k)
-        backed = parts[:, other].sum(axis=1) > 0 if other else np.zeros(len(lev), dtype=bool)
+        backed = evidence.backed(lev, parts, a, b)
         return np.where(backed, weight, np.minimum(weight, threshold - NOT_BACKED))
 
     threshold = float(np.log2(spec.match_threshold / (1 - spec.match_threshold)))
     weight = weigh(levels, agreed, fs.pattern_table_weights(model, patterns, groups)[inverse])
-    weight = gate(levels, agreed, weight)
+    weight = gate(left, right, levels, agreed, weight)
     decided = np.full(len(left), "", dtype=object)
     if len(forced):
         pos = np.searchsorted(left * n + right, forced["code"].to_numpy())
@@ -268,7 +282,7 @@ def find_duplicates(
 
     def score_extra(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         lev, agr = pairs.levels(a, b)
-        return gate(lev, agr, weigh(lev, agr, fs.pattern_weights(model, lev, groups)))
+        return gate(a, b, lev, agr, weigh(lev, agr, fs.pattern_weights(model, lev, groups)))
 
     labels, split = cluster(n, left, right, weight, threshold, score_extra)
     timings["cluster"] = time.monotonic() - t0
@@ -322,6 +336,25 @@ def find_duplicates(
         "seconds": {k: round(v, 3) for k, v in timings.items()},
     }
     return DedupeResult(clusters, pd.DataFrame(out), model, stats)
+
+
+def _evidence(spec: ObjectSpec, data: pd.DataFrame, keys: KeyCodes) -> Evidence:
+    """The evidence rules with what they read per record: the personal fields' value codes and
+    whether each given name is a name in its own right."""
+    personal = [keys.matrix((name,))[0][:, 0] for name in spec.personal]
+    if not spec.name_swap or spec.name_swap[0] not in data.columns:
+        return Evidence(spec, personal)
+    codes, uniques = keys.matrix((spec.name_swap[0],))
+    flat = codes[:, 0]
+    counts, chinese = given_names(uniques, np.bincount(flat[flat >= 0], minlength=len(uniques)))
+    present = flat >= 0
+    at = np.maximum(flat, 0)
+    return Evidence(
+        spec,
+        personal,
+        np.where(present, counts[at] if len(counts) else 0, 0),
+        np.where(present, chinese[at] if len(chinese) else False, False),
+    )
 
 
 def _decided_ids(decisions: pd.DataFrame | None) -> set[str]:

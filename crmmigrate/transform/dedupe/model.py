@@ -40,6 +40,8 @@ M_PRIORS: dict[Kind, tuple[float, ...]] = {
     "phone": (0.25, 0.05, 0.7),
     "date": (0.04, 0.02, 0.02, 0.02, 0.9),
     "number": (0.1, 0.1, 0.8),
+    "street": (0.12, 0.1, 0.18, 0.6),
+    "postal": (0.12, 0.08, 0.8),
 }
 
 # how often two random records agree at each level, before the sample is counted; worth
@@ -54,6 +56,8 @@ U_PRIORS: dict[Kind, tuple[float, ...]] = {
     "phone": (0.999, 0.0005, 0.0005),
     "date": (0.97, 0.025, 0.0048, 0.0001, 0.0001),
     "number": (0.9, 0.05, 0.05),
+    "street": (0.995, 0.003, 0.0015, 0.0005),
+    "postal": (0.98, 0.018, 0.002),
 }
 U_PRIOR_PAIRS = 5_000.0
 
@@ -68,20 +72,16 @@ class FSModel:
     u: list[np.ndarray]
     prior: float
     iterations: int = 0
-    # per comparison: a disagreement is no evidence (a romanised full-name key that differs
-    # only repeats what the first and last names already said)
-    neutral: list[bool] = field(default_factory=list)
+    # comparison → the comparisons it repeats (a romanised full-name key repeats the first and
+    # last names): it adds only what they did not already give, and never counts against
+    repeats: dict[int, list[int]] = field(default_factory=dict)
 
     def level_weights(self) -> list[np.ndarray]:
         """log2(m/u) per level, per comparison."""
-        out = []
-        for k, (m, u) in enumerate(zip(self.m, self.u, strict=True)):
-            w = np.log2(np.maximum(m, U_FLOOR) / np.maximum(u, U_FLOOR))
-            if k < len(self.neutral) and self.neutral[k]:
-                w = w.copy()
-                w[0] = 0.0
-            out.append(w)
-        return out
+        return [
+            np.log2(np.maximum(m, U_FLOOR) / np.maximum(u, U_FLOOR))
+            for m, u in zip(self.m, self.u, strict=True)
+        ]
 
     @property
     def prior_weight(self) -> float:
@@ -258,6 +258,9 @@ def contributions(
         lev = levels[:, k]
         present = lev >= 0
         out[present, k] = w[lev[present]]
+    for k, others in model.repeats.items():
+        already = np.maximum(out[:, others], 0.0).sum(axis=1)
+        out[:, k] = np.maximum(out[:, k] - already, 0.0)
     for group in groups or []:
         part = out[:, group]
         positive = np.where(part > 0, part, 0.0)

@@ -17,20 +17,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from crmmigrate.errors import ConfigError
 from crmmigrate.yamlio import load_yaml, pydantic_error_line
 
-Kind = Literal["exact", "identifier", "text", "name", "email", "phone", "date", "number", "company"]
+Kind = Literal[
+    "exact", "identifier", "text", "name", "email", "phone", "date", "number", "company",
+    "street", "postal",
+]  # fmt: skip
 SurvivorRule = Literal[
     "most_complete", "most_recent", "source_priority", "most_frequent", "longest"
 ]
 KEY_TRANSFORMS = ("initial", "prefix3", "year", "digits", "last4", "root", "phonetic", "swap",
                   "street", "last7", "token1")  # fmt: skip
 # what a comparison's agreement says about two records being one customer: a name is weak
-# evidence (namesakes), a contact detail strong, an identifier decisive; a place is shared by a
-# household or a building
-Role = Literal["name", "contact", "identifier", "date", "place", "other"]
+# evidence (namesakes), a contact detail strong, an identifier decisive; a place (an address)
+# is shared by a household or a building, an area (postal code, city) by many more
+Role = Literal["name", "contact", "identifier", "date", "place", "area", "other"]
 ROLE_OF_KIND: dict[str, Role] = {
     "name": "name", "company": "name", "email": "contact", "phone": "contact",
     "identifier": "identifier", "date": "date", "text": "place", "exact": "other",
-    "number": "other",
+    "number": "other", "street": "place", "postal": "area",
 }  # fmt: skip
 DEDUPE_VERSION = 1
 _KEY_PART = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<transform>[a-z0-9]+))?$")
@@ -50,13 +53,14 @@ class Comparison(_Strict):
     )
     only_agreement: bool = Field(
         default=False,
-        description="a disagreement is no evidence either way (a key that repeats other "
-        "comparisons, such as romanised names)",
+        description="a key that repeats the other comparisons of its role (romanised names "
+        "repeat the first and last names): it adds only what they did not already give, and "
+        "a disagreement is no evidence",
     )
     role: Role | None = Field(
         default=None,
         description="what an agreement is evidence of: name, contact, identifier, date, place "
-        "or other (default: from the kind)",
+        "(an address), area (postal code, city) or other (default: from the kind)",
     )
 
     @property
@@ -118,6 +122,16 @@ class ObjectSpec(_Strict):
         default=True,
         description="a match needs more than a name: some other comparison must agree and "
         "the others must not outweigh it",
+    )
+    protect_relatives: bool = Field(
+        default=True,
+        description="two different given names, or birth dates clearly apart, are two people "
+        "(a twin, a parent) unless something personal agrees: such pairs go to review",
+    )
+    personal: list[str] = Field(
+        default_factory=list,
+        description="fields only one person has (their own mobile): a value that differs is "
+        "evidence of two people, one that agrees is personal evidence (see require_other_evidence)",
     )
     review_per_record: int = Field(
         default=3, ge=0, description="at most this many review pairs per record (the strongest)"
@@ -192,6 +206,7 @@ class ObjectSpec(_Strict):
         for name in (
             [c.field for c in self.comparisons]
             + self.refine
+            + self.personal
             + [part.split(":")[0] for rule in rules for part in rule]
         ):
             names.extend(self.sets.get(name, [name]))

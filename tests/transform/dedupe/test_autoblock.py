@@ -41,7 +41,7 @@ def test_key_transforms() -> None:
             ]
         )
     )
-    assert street.tolist()[:3] == ["20 rupp", "5467 university", "忠孝東路四段 100"]
+    assert street.tolist()[:3] == ["20 rupp", "5467 university", "100 忠孝東路四段"]
     assert street.isna().tolist()[3:] == [True, True]
     assert TRANSFORMS["swap"](_text(["1980-05-03", "1980-03-05"])).tolist() == ["1980-03-05"] * 2
     assert TRANSFORMS["phonetic"](_text(["Smyth", "Smith", "陳"])).tolist() == ["SM0", "SM0", None]

@@ -105,3 +105,42 @@ def test_review_keeps_each_records_strongest_pairs() -> None:
     kept = _strongest_per_record(band, 2)
     # a's two strongest are b and c; b-c is the second of both b and c; d and e are a's 3rd/4th
     assert kept.to_dict("list") == {"left": ["a", "a", "b"], "right": ["b", "c", "c"]}
+
+
+HOUSEHOLD = [
+    # twins: one address, one landline, one birthday, two given names
+    ("t1", "Keith", "Costa", None, None, "+61780104525", "1997-05-22", "5 Clark Road"),
+    ("t2", "Courtney", "Costa", None, None, "+61780104525", "1997-05-22", "5 Clark Road"),
+    # a father and a son of one name at one address
+    ("f1", "John", "Russell", "john@yahoo.com", None, "+61287467600", "1949-12-23", "39 Main St"),
+    ("f2", "John", "Russell", None, None, "+61287467600", "1981-06-26", "39 Main Street"),
+    # sister and brother: close given names, each a name of its own, their own e-mails
+    ("s1", "Paula", "Anderson", "paula@bigpond.com", None, "+61826631069", None, "75 Chapel Av"),
+    ("s2", "Paul", "Anderson", "paul@gmail.com", None, "+61826631069", None, "75 Chapel Avenue"),
+    # one person: a misspelt given name, the same mobile
+    ("p1", "Emily", "Wong", None, "+61412345678", None, "1980-01-02", "9 Hill St"),
+    ("p2", "Emilyy", "Wong", None, "+61412345678", None, "1980-01-02", "9 Hill Street"),
+]
+COLUMNS = ["external_id", "first_name", "last_name", "email", "mobile_phone", "phone",
+           "birthdate", "mailing_street"]  # fmt: skip
+
+
+def household(extra: int = 300) -> pd.DataFrame:
+    rows = list(HOUSEHOLD)
+    firsts = ["Paul", "Paula", "Emily", "John", "Keith", "Courtney"] * 10
+    for i in range(extra):  # other people, so that the given names above are common names
+        rows.append((f"x{i}", firsts[i % len(firsts)], f"Other{i}", f"x{i}@mail.com",
+                     f"+614{20_000_000 + i}", None, f"19{50 + i % 40}-01-{1 + i % 28:02d}",
+                     f"{i} Long Road"))  # fmt: skip
+    return _matching_frame(pd.DataFrame(rows, columns=COLUMNS).astype(object), SPEC)
+
+
+def test_relatives_stay_apart_and_a_misspelt_name_merges() -> None:
+    result = find_duplicates(household(), SPEC, id_column="external_id")
+    assert _groups(result.clusters) == {frozenset({"p1", "p2"})}
+
+
+def test_without_protect_relatives_only_the_weights_decide() -> None:
+    loose = SPEC.model_copy(update={"protect_relatives": False})
+    groups = _groups(find_duplicates(household(), loose, id_column="external_id").clusters)
+    assert frozenset({"t1", "t2"}) in groups  # the twins look like one person to the weights

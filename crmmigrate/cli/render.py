@@ -106,7 +106,9 @@ def blocking_table(stats: dict[str, Any]) -> Table | None:
                 _n(rule["split_blocks"]) if rule["split_blocks"] else "",
                 "" if gain is None else f"{gain:.1%}",
             )
-        if choice is not None:
+        if choice is not None and choice.get("all_pairs"):
+            lines.append(f"{name}: every pair compared (within {choice['pair_budget']:,})")
+        elif choice is not None:
             lines.append(
                 f"{name}: chosen from the data, estimated recall {choice['estimated_recall']:.1%}"
                 f" within {choice['pair_budget']:,} pairs"

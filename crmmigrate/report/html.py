@@ -6,6 +6,8 @@ field names, rule codes, file:row positions, record ids and source keys — neve
 
 from __future__ import annotations
 
+from typing import Any
+
 from crmmigrate.report.model import RunReport, fill_rows
 from crmmigrate.report.page import chips, esc, num, page, severity, table
 from crmmigrate.report.reconciliation import ObjectFlow
@@ -419,8 +421,45 @@ def _dedupe(report: RunReport) -> str:
         "of more than one record is one customer found several times. Borderline pairs to "
         "decide are in <code>dedupe/review.csv</code>.</p>"
         + per_object
+        + _blocking(d.blocking)
         + f'<div class="cols"><div>{chart}</div>'
         + f"<div><h3>Largest clusters</h3>{examples}</div></div>"
+    )
+
+
+def _blocking(blocking: dict[str, Any]) -> str:
+    """The rules that chose which records were compared, per object, with their pairs."""
+    if not blocking:
+        return ""
+    rows = []
+    notes = []
+    for obj, b in blocking.items():
+        for i, rule in enumerate(b.get("rules", [])):
+            gain = rule.get("recall_gain")
+            rows.append(
+                [
+                    esc(obj) if i == 0 else "",
+                    f"<code>{esc(rule['rule'])}</code>",
+                    num(rule["pairs"]),
+                    num(rule["split_blocks"]) if rule.get("split_blocks") else "",
+                    "" if gain is None else f"{gain:.1%}",
+                ]
+            )
+        how = "chosen from the data" if b.get("chosen") == "auto" else "from the rules file"
+        if b.get("all_pairs"):
+            how = "none needed: every pair was compared"
+        text = f"{esc(obj)}: {num(b['candidate_pairs'])} candidate pairs, rules {how}"
+        if "estimated_recall" in b:
+            text += f", estimated recall {b['estimated_recall']:.1%}"
+        if b.get("exact_copies"):
+            text += f"; {num(b['exact_copies'])} exact copies merged first"
+        notes.append(text)
+    return (
+        "<h3>Which records were compared</h3>"
+        + table(
+            ["object", "rule", "pairs", "split blocks", "recall added"], rows, numeric=[2, 3, 4]
+        )
+        + "".join(f'<p class="note">{n}.</p>' for n in notes)
     )
 
 

@@ -26,6 +26,7 @@ from crmmigrate.report.validation_model import (
 from crmmigrate.runs import Run, read_json
 
 CLUSTERS = Path("dedupe", "clusters.csv")
+BLOCKING = Path("dedupe", "blocking.json")
 EXAMPLE_CLUSTERS = 5
 
 
@@ -100,9 +101,12 @@ class DedupeSummary:
     sizes: dict[int, int]  # cluster size → number of clusters
     examples: tuple[Cluster, ...]
     by_object: dict[str, dict[int, int]] = field(default_factory=dict)  # the survivor's object
+    # per object, how candidate pairs were chosen (dedupe/blocking.json)
+    blocking: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "blocking": self.blocking,
             "records": self.records,
             "clusters": self.clusters,
             "sizes": {str(k): v for k, v in self.sizes.items()},
@@ -203,7 +207,7 @@ def build_report(run: Run, rec: Reconciliation | None = None) -> RunReport:
         clean_timings={k: float(v) for k, v in clean.get("timings", {}).items()},
         field_changes=tuple(_field(name, info) for name, info in rec.fields.items()),
         validation=validation,
-        dedupe=_dedupe(run.path / CLUSTERS),
+        dedupe=_dedupe(run.path / CLUSTERS, run.path / BLOCKING),
         load=_load(load) if load else None,
         customers=clean.get("customers"),
         fill=clean.get("fill"),
@@ -259,7 +263,7 @@ def describe_note(note: dict[str, Any]) -> str:
     return "; ".join(parts) if parts else json.dumps(note, sort_keys=True)
 
 
-def _dedupe(path: Path) -> DedupeSummary | None:
+def _dedupe(path: Path, blocking: Path) -> DedupeSummary | None:
     if not path.is_file():
         return None
     cols = ["record_id", "object", "source", "source_key", "cluster_id", "score", "survivor"]
@@ -297,6 +301,7 @@ def _dedupe(path: Path) -> DedupeSummary | None:
         sizes=dict(sorted(distribution.items())),
         examples=tuple(examples),
         by_object={obj: dict(sorted(c.items())) for obj, c in sorted(by_object.items())},
+        blocking=json.loads(blocking.read_text("utf-8")) if blocking.is_file() else {},
     )
 
 

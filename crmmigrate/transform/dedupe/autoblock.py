@@ -84,6 +84,7 @@ class Choice:
     pairs: int  # counted (estimated on a sample for large files), before removing overlaps
     considered: int
     sampled: int  # records the counts were taken on
+    all_pairs: bool = False  # every pair fits in the budget: compare them all, no rules
 
 
 @dataclass
@@ -176,6 +177,8 @@ def choose_rules(spec: ObjectSpec, data: pd.DataFrame, keys: KeyCodes) -> Choice
     """Blocking rules for ``data`` within ``spec.pair_budget`` pairs per record."""
     n = len(data)
     budget = int(spec.pair_budget * max(n, 1))
+    if n * (n - 1) // 2 <= budget:  # a small file: every pair is affordable
+        return Choice([], 1.0, budget, n * (n - 1) // 2, 0, n, all_pairs=True)
     fields, parts = _fields(spec, keys)
     if not fields or n < 2:
         return Choice([], 0.0, budget, 0, 0, n)

@@ -249,7 +249,7 @@ def blocking_report(stats: dict[str, Any]) -> dict[str, Any]:
             "candidate_pairs": s["candidate_pairs"],
         }
         if choice is not None:
-            shown = ("estimated_recall", "pair_budget", "candidates_considered")
+            shown = ("all_pairs", "estimated_recall", "pair_budget", "candidates_considered")
             entry |= {k: choice[k] for k in (*shown, "records_counted_on")}
         out[obj_name] = entry
     return out

@@ -207,6 +207,8 @@ def find_duplicates(
     left, right, rule_stats, rule_codes = candidate_pairs(
         data, rules, spec.sets, spec.max_block_size, keys, neighbours, spec.window
     )
+    if choice is not None and choice.all_pairs:
+        left, right = (x.astype(np.int64) for x in np.triu_indices(n, k=1))
     forced, unknown_ids = _decision_pairs(decisions, ids)
     if len(forced):
         codes = sorted_unique(np.concatenate([left * n + right, forced["code"].to_numpy()]))
@@ -403,6 +405,7 @@ def _choice_stats(choice: Choice | None) -> dict[str, Any] | None:
             {"rule": rule_name(c.rule), "pairs": c.pairs, "recall_gain": c.gain}
             for c in choice.rules
         ],
+        "all_pairs": choice.all_pairs,
         "estimated_recall": choice.recall,
         "pair_budget": choice.budget,
         "pairs_counted": choice.pairs,

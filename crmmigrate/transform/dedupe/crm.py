@@ -135,7 +135,10 @@ def _name_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _matching_frame(frame: pd.DataFrame, spec: ObjectSpec) -> pd.DataFrame:
-    data = frame.copy()
+    """The columns the spec reads (and the external id), with the derived name keys; a copy of
+    those only, not of the whole object."""
+    wanted = ["external_id", *spec.columns()]
+    data = frame[[c for c in dict.fromkeys(wanted) if c in frame.columns]].copy()
     if any(c in spec.columns() for c in NAME_KEYS):
         data[NAME_KEYS] = _name_keys(frame)
     for column in spec.columns():

@@ -431,7 +431,11 @@ def _training_sessions(
                 data, [rule], spec.sets, spec.max_block_size, keys, None, spec.window
             )
             own = extra[rule_name(rule)]
-        mask = np.isin(codes, own, assume_unique=True)
+        # both sorted and ``own`` within ``codes`` (forced pairs aside): a search, not a set
+        at = np.searchsorted(codes, own)
+        at = at[(at < len(codes)) & (codes[np.minimum(at, len(codes) - 1)] == own)]
+        mask = np.zeros(len(codes), dtype=bool)
+        mask[at] = True
         blocked = {part.split(":")[0] for part in rule}
         sessions.append((mask, _fixed_by(spec, blocked)))
     return sessions

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from crmmigrate.transform.dedupe.compare import LEVELS
 from crmmigrate.transform.dedupe.spec import Kind
@@ -121,7 +122,9 @@ def _patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     code = np.zeros(len(levels), dtype=np.int64)
     for k in range(levels.shape[1]):
         code = code * radix + shifted[:, k]
-    distinct, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    # sorted, so the pattern table (and EM's sums over it) does not depend on the pair order
+    inverse, distinct = pd.factorize(code, sort=True)
+    counts = np.bincount(inverse, minlength=len(distinct))
     patterns = np.zeros((len(distinct), levels.shape[1]), dtype=np.int64)
     rest = distinct.copy()
     for k in range(levels.shape[1] - 1, -1, -1):

@@ -103,19 +103,26 @@ def merge_clusters(
     seconds: dict[str, str] | None = None,
     scores: pd.Series | None = None,
 ) -> Merged:
-    """Merge records sharing ``cluster_key`` (aligned with ``frame``) into golden records."""
+    """Merge records sharing ``cluster_key`` (aligned with ``frame``) into golden records.
+
+    Clusters are integer codes and every field is worked on as an object array over the
+    records of multi-record clusters only; a field no member holds costs one ``notna``.
+    """
     frame = frame.reset_index(drop=True)
-    key = pd.Series(cluster_key.to_numpy(dtype=object), index=frame.index)
+    n = len(frame)
+    codes, _ = pd.factorize(cluster_key.to_numpy(dtype=object), use_na_sentinel=False)
+    codes = codes.astype(np.int64)
+    n_clusters = int(codes.max()) + 1 if n else 0
     keys = _rank_keys(frame, fields, rules)
     rank = _rank(keys, rules.default)
-    ranked = pd.DataFrame({"key": key.to_numpy(), "rank": rank}).sort_values("rank")
-    survivor_pos = ranked.drop_duplicates("key")
-    survivor_of_key = pd.Series(
-        frame.loc[survivor_pos.index, "_record_id"].to_numpy(), index=survivor_pos["key"].to_numpy()
-    )
-    cluster_id = key.map(survivor_of_key)
-    is_survivor = (cluster_id == frame["_record_id"]).to_numpy()
-    size = key.map(key.value_counts()).to_numpy()
+    by_cluster = np.lexsort((rank, codes))
+    first = np.r_[True, codes[by_cluster][1:] != codes[by_cluster][:-1]] if n else np.zeros(0, bool)
+    survivor_row = np.empty(n_clusters, dtype=np.int64)
+    survivor_row[codes[by_cluster][first]] = by_cluster[first]
+    record_ids = frame["_record_id"].to_numpy(dtype=object)
+    survivor_of = survivor_row[codes]
+    is_survivor = survivor_of == np.arange(n)
+    size = np.bincount(codes, minlength=n_clusters)[codes]
     if scores is not None:  # formatted as one array, not a Python call per record
         values = pd.to_numeric(scores, errors="coerce").to_numpy(np.float64)
         score_text = pd.Series(np.char.mod("%.4f", np.nan_to_num(values)).astype(object))
@@ -124,11 +131,11 @@ def merge_clusters(
         score_text = pd.Series(np.where(size > 1, "1.0", ""), index=frame.index)
     clusters = pd.DataFrame(
         {
-            "record_id": frame["_record_id"].to_numpy(),
+            "record_id": record_ids,
             "object": obj_name,
             "source": frame["_source"].to_numpy(),
             "source_key": frame["_source_key"].to_numpy(),
-            "cluster_id": cluster_id.to_numpy(),
+            "cluster_id": record_ids[survivor_of],
             "score": score_text.to_numpy(),
             "survivor": is_survivor,
         }
@@ -137,179 +144,186 @@ def merge_clusters(
     if merged == 0:
         return Merged(frame, clusters, 0)
 
-    multi = size > 1
-    members = frame.loc[multi]
-    survivor_row = pd.Series(survivor_pos.index.to_numpy(), index=survivor_pos["key"].to_numpy())
+    members = _Members(codes, size > 1, survivor_row, record_ids, keys)
     result = frame.copy()
-    targets = survivor_row.loc[key[multi].unique()].to_numpy()  # survivor row per multi cluster
-    final: dict[str, pd.Series] = {}  # per field: final value by cluster key
+    final: dict[str, np.ndarray] = {}  # per field: final value per multi cluster
     conflicts: list[pd.DataFrame] = []
+    decided_by_rule = set(rules.fields) | set(seconds or {})
     for fname in fields:
+        column = frame[fname].to_numpy(dtype=object)
+        before = column[members.targets]
+        values = column[members.rows]
+        present = pd.notna(values)
+        if not present.any():
+            final[fname] = before
+            continue
         rule = rules.fields.get(fname, rules.default)
-        chosen = _choose(members, key[multi], fname, rule, keys)
-        before = result.loc[targets, fname]
-        after = before.copy()
-        cluster_keys = key[targets].to_numpy()
-        picked = pd.Series(cluster_keys).map(chosen).to_numpy(dtype=object)
+        picked = members.choose(values, present, rule)
         has = pd.notna(picked)
-        decides = rules.conflicts == "choose" or fname in rules.fields or fname in (seconds or {})
-        if not decides and has.any():
-            gap = has & before.isna().to_numpy()
+        empty = pd.isna(before)
+        if rules.conflicts != "choose" and fname not in decided_by_rule:
+            gap = has & empty
             if gap.any():
-                found = _conflicts(members, key[multi], fname, cluster_keys[gap])
+                found = members.disagreeing(values, present, gap)
                 if len(found):
-                    open_ = np.isin(cluster_keys, found.index.to_numpy())
-                    has &= ~open_
+                    has &= ~found["open"]
+                    shown = found["open"]
                     conflicts.append(
                         pd.DataFrame(
                             {
-                                "record_id": result.loc[targets[open_], "_record_id"].to_numpy(),
+                                "record_id": record_ids[members.targets[shown]],
                                 "object": obj_name,
                                 "field": fname,
-                                "cluster_id": cluster_id[targets[open_]].to_numpy(),
-                                "records": found["records"].reindex(cluster_keys[open_]).to_numpy(),
-                                "candidates": found["candidates"]
-                                .reindex(cluster_keys[open_])
-                                .to_numpy(),
+                                "cluster_id": record_ids[members.targets[shown]],
+                                "records": found["records"][shown],
+                                "candidates": found["candidates"][shown],
                             }
                         )
                     )
+        after = before.copy()
         after[has] = picked[has]
         if has.any():
-            result.loc[targets, fname] = after.to_numpy(dtype=object)
-            was_empty = before.isna().to_numpy()
-            for mask, rule_name in ((was_empty, "merge.fill"), (~was_empty, f"merge.{rule}")):
-                rows = targets[mask]
-                if len(rows):
+            column = column.copy()
+            column[members.targets] = after
+            result[fname] = pd.Series(column, index=result.index, dtype=object)
+            for mask, rule_name in ((empty, "merge.fill"), (~empty, f"merge.{rule}")):
+                if mask.any():
                     log.record(
-                        result.loc[rows, "_record_id"], obj_name, fname,
-                        before[mask], after[mask], rule_name,
+                        pd.Series(record_ids[members.targets[mask]]), obj_name, fname,
+                        pd.Series(before[mask]), pd.Series(after[mask]), rule_name,
                     )  # fmt: skip
-        final[fname] = pd.Series(result.loc[targets, fname].to_numpy(), index=cluster_keys)
-    _keep_losers(result, frame, members.index, key, targets, fields, final, obj_name, log, seconds)
+        final[fname] = after
+    _keep_losers(result, frame, members, fields, final, obj_name, log, seconds or {})
     survivors = result.loc[is_survivor].reset_index(drop=True)
-    remap = dict(
-        zip(
-            frame.loc[~is_survivor, "external_id"],
-            key[~is_survivor].map(
-                pd.Series(
-                    frame.loc[survivor_pos.index, "external_id"].to_numpy(),
-                    index=survivor_pos["key"].to_numpy(),
-                )
-            ),
-            strict=True,
-        )
-    )
-    remap = {k: v for k, v in remap.items() if k != v}
+    external = frame["external_id"].to_numpy(dtype=object)
+    movers = ~is_survivor
+    remap = {
+        k: v for k, v in zip(external[movers], external[survivor_of[movers]], strict=True) if k != v
+    }
     return Merged(survivors, clusters, merged, remap, concat_rows(conflicts, CONFLICT_COLUMNS))
 
 
-def _conflicts(
-    members: pd.DataFrame, key: pd.Series, fname: str, wanted: np.ndarray
-) -> pd.DataFrame:
-    """Clusters among ``wanted`` whose records hold two or more different values of ``fname``:
-    index cluster key; ``records`` (how many hold a value) and ``candidates`` (" | "-joined)."""
-    values = members[fname]
-    present = values.notna().to_numpy() & np.isin(key.to_numpy(), wanted)
-    if not present.any():
-        return pd.DataFrame(columns=["records", "candidates"])
-    table = pd.DataFrame(
-        {"key": key.to_numpy()[present], "value": values.to_numpy(dtype=object)[present]}
-    )
-    table["value"] = table["value"].astype(str)
-    distinct = table.drop_duplicates(["key", "value"])
-    several = distinct["key"].duplicated(keep=False)
-    if not several.any():
-        return pd.DataFrame(columns=["records", "candidates"])
-    open_keys = distinct.loc[several, "key"].unique()
-    holders = table[table["key"].isin(open_keys)].groupby("key").size()
-    candidates = (
-        distinct[several].sort_values(["key", "value"]).groupby("key")["value"].agg(" | ".join)
-    )
-    return pd.DataFrame({"records": holders, "candidates": candidates})
+class _Members:
+    """The records of multi-record clusters: their rows, their cluster (dense 0..k-1) and
+    each cluster's survivor row (``targets``)."""
 
+    def __init__(
+        self,
+        codes: np.ndarray,
+        multi: np.ndarray,
+        survivor_row: np.ndarray,
+        record_ids: np.ndarray,
+        keys: dict[str, np.ndarray],
+    ) -> None:
+        self.rows = np.flatnonzero(multi)
+        clusters = np.unique(codes[self.rows])
+        dense = np.full(len(survivor_row), -1, dtype=np.int64)
+        dense[clusters] = np.arange(len(clusters))
+        self.cluster = dense[codes[self.rows]]
+        self.targets = survivor_row[clusters]
+        self.count = len(clusters)
+        self.record_ids = record_ids
+        self.keys = keys
 
-def _choose(
-    members: pd.DataFrame,
-    key: pd.Series,
-    fname: str,
-    rule: SurvivorRule,
-    keys: dict[str, np.ndarray],
-) -> pd.Series:
-    """The chosen non-empty value of ``fname`` per cluster key."""
-    values = members[fname]
-    present = values.notna()
-    if not present.any():
-        return pd.Series(dtype=object)
-    pos = members.index[present].to_numpy()
-    table = pd.DataFrame({"key": key[present].to_numpy(), "value": values[present].to_numpy()})
-    table["order"] = _rank(keys, rule)[pos]
-    if rule == "most_frequent":
-        table["count"] = -table.groupby(["key", "value"])["value"].transform("size")
-        table = table.sort_values(["key", "count", "order"])
-    elif rule == "longest":
-        table["length"] = -table["value"].astype(str).str.len()
-        table = table.sort_values(["key", "length", "order"])
-    else:
-        table = table.sort_values(["key", "order"])
-    first = table.drop_duplicates("key")
-    return pd.Series(first["value"].to_numpy(), index=first["key"].to_numpy())
+    def choose(self, values: np.ndarray, present: np.ndarray, rule: SurvivorRule) -> np.ndarray:
+        """Per cluster, the chosen non-empty value (None where no member has one)."""
+        idx = np.flatnonzero(present)
+        cluster = self.cluster[idx]
+        order = _rank(self.keys, rule)[self.rows[idx]]
+        sort_keys: list[np.ndarray] = [order]
+        if rule == "most_frequent":
+            vcode = pd.factorize(values[idx])[0].astype(np.int64)
+            pair = cluster * (int(vcode.max()) + 1) + vcode
+            inverse = pd.factorize(pair)[0]
+            sort_keys.append(-np.bincount(inverse)[inverse])
+        elif rule == "longest":
+            length = pd.Series(values[idx], dtype=object).astype(str).str.len().to_numpy()
+            sort_keys.append(-length)
+        ranked = np.lexsort((*sort_keys, cluster))
+        head = np.r_[True, cluster[ranked][1:] != cluster[ranked][:-1]]
+        out = np.full(self.count, None, dtype=object)
+        out[cluster[ranked][head]] = values[idx][ranked][head]
+        return out
+
+    def disagreeing(
+        self, values: np.ndarray, present: np.ndarray, wanted: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Among the ``wanted`` clusters, those whose members hold two or more different
+        values: ``open`` (per cluster), ``records`` (members holding a value) and
+        ``candidates`` (the values, sorted, " | "-joined)."""
+        rows = np.flatnonzero(present & wanted[self.cluster])
+        if not len(rows):
+            return {}
+        table = pd.DataFrame(
+            {
+                "cluster": self.cluster[rows],
+                "value": pd.Series(values[rows], dtype=object).astype(str),
+            }
+        )
+        distinct = table.drop_duplicates(["cluster", "value"])
+        several = distinct["cluster"].duplicated(keep=False)
+        if not several.any():
+            return {}
+        open_ = np.zeros(self.count, dtype=bool)
+        open_clusters = distinct.loc[several, "cluster"].unique()
+        open_[open_clusters] = True
+        holders = np.bincount(table["cluster"].to_numpy(), minlength=self.count)
+        joined = (
+            distinct[several].sort_values(["cluster", "value"]).groupby("cluster")["value"]
+            .agg(" | ".join)
+        )  # fmt: skip
+        candidates = np.full(self.count, None, dtype=object)
+        candidates[joined.index.to_numpy()] = joined.to_numpy()
+        return {"open": open_, "records": holders, "candidates": candidates}
 
 
 def _keep_losers(
     result: pd.DataFrame,
     frame: pd.DataFrame,
-    member_rows: pd.Index,
-    key: pd.Series,
-    targets: np.ndarray,
+    members: _Members,
     fields: list[str],
-    final: dict[str, pd.Series],
+    final: dict[str, np.ndarray],
     obj_name: str,
     log: ChangeLog,
-    seconds: dict[str, str] | None,
+    seconds: dict[str, str],
 ) -> None:
     """Member values that differ from their cluster's final value: to a second field or the log."""
-    seconds = seconds or {}
-    target_of = pd.Series(targets, index=key[targets].to_numpy())
+    record_ids = members.record_ids
     for fname in fields:
-        values = frame.loc[member_rows, fname]
-        kept = key[member_rows].map(final[fname])
-        lost = values.notna() & (values.astype(object) != kept.astype(object))
+        values = frame[fname].to_numpy(dtype=object)[members.rows]
+        kept = final[fname][members.cluster]
+        present = pd.notna(values)
+        lost = present & (values != kept)
         if not lost.any():
             continue
-        lost_rows = member_rows[lost.to_numpy()]
+        lost_at = np.flatnonzero(lost)  # positions among the members
         second = seconds.get(fname)
-        moved = np.zeros(len(lost_rows), dtype=bool)
+        moved = np.zeros(len(lost_at), dtype=bool)
         if second and second in result.columns:
-            candidates = pd.DataFrame(
-                {
-                    "key": key[lost_rows].to_numpy(),
-                    "value": frame.loc[lost_rows, fname].to_numpy(),
-                    "row": lost_rows,
-                }
-            )
-            candidates["target"] = candidates["key"].map(target_of)
-            free = result.loc[candidates["target"], second].isna().to_numpy()
-            first = candidates[free].drop_duplicates("key")
-            if len(first):
-                rows = first["target"].to_numpy()
-                before = result.loc[rows, second].copy()
-                result.loc[rows, second] = first["value"].to_numpy()
+            target = members.targets[members.cluster[lost_at]]
+            slot = result[second].to_numpy(dtype=object)
+            free = pd.isna(slot[target])
+            cluster = members.cluster[lost_at]
+            candidates = np.flatnonzero(free)
+            # the first free loser of each cluster, in row order
+            _, first_of = np.unique(cluster[candidates], return_index=True)
+            chosen = candidates[first_of]
+            if len(chosen):
+                rows = target[chosen]
+                before = slot[rows].copy()
+                slot = slot.copy()
+                slot[rows] = values[lost_at[chosen]]
+                result[second] = pd.Series(slot, index=result.index, dtype=object)
                 log.record(
-                    result.loc[rows, "_record_id"],
-                    obj_name,
-                    second,
-                    before,
-                    result.loc[rows, second],
-                    "merge.second",
-                )
-                moved = np.isin(lost_rows, first["row"].to_numpy())
-                final[second] = pd.Series(
-                    result.loc[targets, second].to_numpy(), index=key[targets].to_numpy()
-                )
-        rest = lost_rows[~moved]
+                    pd.Series(record_ids[rows]), obj_name, second,
+                    pd.Series(before), pd.Series(slot[rows]), "merge.second",
+                )  # fmt: skip
+                moved[chosen] = True
+                final[second] = slot[members.targets]
+        rest = lost_at[~moved]
         if len(rest):
             log.record(
-                frame.loc[rest, "_record_id"], obj_name, fname,
-                frame.loc[rest, fname], key[rest].map(final[fname]), "merge.lost", "merged",
+                pd.Series(record_ids[members.rows[rest]]), obj_name, fname,
+                pd.Series(values[rest]), pd.Series(final[fname][members.cluster[rest]]),
+                "merge.lost", "merged",
             )  # fmt: skip

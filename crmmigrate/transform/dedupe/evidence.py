@@ -85,21 +85,28 @@ class Evidence:
         self.given_count = given_count
         self.chinese = chinese
 
-    def backed(
-        self, levels: np.ndarray, parts: np.ndarray, left: np.ndarray, right: np.ndarray
-    ) -> np.ndarray:
-        """Per pair: may it be a match? ``parts`` is each comparison's weight in the pair."""
-        n = len(levels)
-        if not self.enabled or n == 0:
-            return np.ones(n, dtype=bool)
+    def balance(self, levels: np.ndarray, parts: np.ndarray) -> np.ndarray:
+        """Per row (a pair or a distinct level pattern): the weight of the comparisons that are
+        not names, an e-mail counting only when exact (rule 1 wants it positive)."""
         if not self.other:
-            return np.zeros(n, dtype=bool)
+            return np.zeros(len(levels))
         other = parts[:, self.other].copy()
         for k in self.exact_only:
             col = self.other.index(k)
             partial = levels[:, k] < self.top[k]
             other[partial, col] = np.minimum(other[partial, col], 0.0)
-        ok = other.sum(axis=1) > 0
+        return other.sum(axis=1)
+
+    def backed(
+        self, levels: np.ndarray, balance: np.ndarray, left: np.ndarray, right: np.ndarray
+    ) -> np.ndarray:
+        """Per pair: may it be a match? ``balance`` is :meth:`balance` of each pair."""
+        n = len(levels)
+        if not self.enabled or n == 0:
+            return np.ones(n, dtype=bool)
+        if not self.other:
+            return np.zeros(n, dtype=bool)
+        ok = balance > 0
 
         place = _any(levels, self.places, lambda lev, k: lev > 0)
         phone = _any(levels, self.phones, lambda lev, k: lev == self.top[k])

@@ -160,7 +160,11 @@ def _levels_for(
         if isinstance(variant, np.ndarray):
             lev = np.where((variant[ta] == variant[tb]) & (variant[ta] >= 0), 3, lev)
         initial = _initial_match(uniques, ta, tb)
-        levels[todo] = np.where(initial & (lev == 0), 1, lev)
+        lev = np.where(initial & (lev == 0), 1, lev)
+        # 張 and Chang cannot be compared letter by letter: no evidence either way (the
+        # romanised name keys compare them)
+        han = _has_han(uniques)
+        levels[todo] = np.where(han[ta] != han[tb], -1, lev)
     elif kind == "email":
         local = variant if isinstance(variant, np.ndarray) else None
         lv = _similarity(uniques, ta, tb, Levenshtein.normalized_similarity, 0.9)
@@ -208,6 +212,15 @@ def _street_levels(parts: StreetCodes, a: np.ndarray, b: np.ndarray) -> np.ndarr
         ts = _similarity(parts.rest_text, x, y, token_set_ratio, 80)
         out[fuzzy] = np.where(jw >= 0.92, 2, np.where(ts >= 0.8, 1, 0))
     return out
+
+
+def _has_han(uniques: np.ndarray) -> np.ndarray:
+    return (
+        pd.Series(uniques, dtype="str").str.contains(_HAN, regex=True).fillna(False).to_numpy(bool)
+    )
+
+
+_HAN = "[\u3400-\u9fff\uf900-\ufaff]"
 
 
 def _initial_match(uniques: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

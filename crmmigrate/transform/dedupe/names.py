@@ -321,11 +321,23 @@ _SLOTS = 4
 _PAIRINGS = ((0, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3))
 
 
+# Spellings Taiwan writes both ways for one syllable (思 Ssu and Szu): keys use the first.
+_ONE_SPELLING = (("szu", "ssu"),)
+
+
+def _spelled(text: str) -> str:
+    for other, usual in _ONE_SPELLING:
+        text = text.replace(other, usual)
+    return text
+
+
 def _slots(part: str | HanForms) -> tuple[str, ...]:
     if isinstance(part, str):
+        part = _spelled(part)
         return (part, part, part, "")
     cantonese = (*part.cantonese, "", "")
-    return (part.pinyin or "", part.wade_giles or "", cantonese[0], cantonese[1])
+    wade_giles = _spelled(part.wade_giles or "")
+    return (part.pinyin or "", wade_giles, cantonese[0], cantonese[1])
 
 
 def _split_full(simple: str) -> tuple[str, str] | None:

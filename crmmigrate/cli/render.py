@@ -114,7 +114,7 @@ def blocking_table(stats: dict[str, Any]) -> Table | None:
                 f" within {choice['pair_budget']:,} pairs"
             )
         if s.get("exact_copies"):
-            lines.append(f"{name}: {s['exact_copies']:,} exact copies merged first")
+            lines.append(f"{name}: exact copies merged first: {s['exact_copies']:,}")
     lines.append("details: dedupe/blocking.json")
     table.caption = "\n".join(lines)
     return table

@@ -452,7 +452,7 @@ def _blocking(blocking: dict[str, Any]) -> str:
         if "estimated_recall" in b:
             text += f", estimated recall {b['estimated_recall']:.1%}"
         if b.get("exact_copies"):
-            text += f"; {num(b['exact_copies'])} exact copies merged first"
+            text += f"; exact copies merged first: {num(b['exact_copies'])}"
         notes.append(text)
     return (
         "<h3>Which records were compared</h3>"

@@ -136,3 +136,17 @@ def test_a_bad_rules_file_is_a_config_error(project: Path) -> None:
     result = CliRunner().invoke(app, ["clean", "-c", str(project)])
     assert result.exit_code == 2
     assert "dedupe.yaml" in result.stderr and "kind" in result.stderr
+
+
+def test_the_run_says_how_pairs_were_chosen_and_what_the_model_learnt(project: Path) -> None:
+    run = clean(project)
+    blocking = json.loads((run / "dedupe" / "blocking.json").read_text("utf-8"))
+    contacts = blocking["contacts"]
+    assert contacts["chosen"] == "rules"  # the rules file of this project gives its own
+    assert [r["rule"] for r in contacts["rules"]] == ["email", "phones", "last_name+birthdate"]
+    assert contacts["candidate_pairs"] <= sum(r["pairs"] for r in contacts["rules"])
+    assert all(r["split_blocks"] == 0 for r in contacts["rules"])
+    model = json.loads((run / "dedupe" / "model.json").read_text("utf-8"))
+    levels = model["contacts"]["comparisons"]["email"]
+    assert set(levels) == {"different", "similar", "same mailbox name", "exact"}
+    assert 0 < model["contacts"]["prior"] < 1

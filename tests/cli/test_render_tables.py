@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from crmmigrate.cli.render import customers_table, dedupe_table, fill_table
+from crmmigrate.cli.render import blocking_table, customers_table, dedupe_table, fill_table
 
 
 def _text(table: object) -> str:
@@ -66,3 +66,25 @@ def test_customers_table_shows_segments_and_what_was_left_unlinked() -> None:
     assert "recency from –" in text
     assert "1 of 4 orders without a customer" in text and "1 Inactive" in text
     assert customers_table(None) is None
+
+
+def test_blocking_table_lists_the_rules_with_pairs_and_recall() -> None:
+    rule = {"rule": "email", "pairs": 1200, "split_blocks": 0, "split_records": 0}
+    big = {"rule": "last_name:phonetic", "pairs": 9000, "split_blocks": 2, "split_records": 900}
+    choice = {
+        "rules": [{"rule": "email", "pairs": 1100, "recall_gain": 0.62},
+                  {"rule": "last_name:phonetic", "pairs": 9100, "recall_gain": 0.3}],
+        "estimated_recall": 0.92, "pair_budget": 30000, "all_pairs": False,
+    }  # fmt: skip
+    stats = {
+        "contacts": {"blocking": [rule, big], "blocking_choice": choice, "exact_copies": 7},
+        "links": {},
+    }
+    text = " ".join(_text(blocking_table(stats)).replace("│", " ").split())
+    assert "email 1,200 62.0%" in text
+    assert "last_name:phonetic 9,000 2 30.0%" in text
+    assert "contacts: chosen from the data, estimated recall 92.0% within 30,000 pairs" in text
+    assert "contacts: exact copies merged first: 7" in text
+    small = {**choice, "all_pairs": True, "rules": []}
+    stats["contacts"] = {"blocking": [], "blocking_choice": small}
+    assert "contacts: every pair compared (within 30,000)" in _text(blocking_table(stats))

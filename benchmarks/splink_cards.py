@@ -115,6 +115,9 @@ from typing import Any
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).parent))
+from splink_runner import splink_version
+
 DEFAULT_THRESHOLD = 0.95  # crmmigrate's merge probability
 DETERMINISTIC_RECALL = 0.7  # tutorial 04's guess for a few deterministic rules
 U_MAX_PAIRS = 1e7  # deduplicate_50k_synthetic; tutorial 04: at least 1e7 for large data
@@ -124,10 +127,6 @@ EXACT_COUNT_ROWS = 200_000  # count comparisons exactly up to this many records
 COUNT_SAMPLE = 0.1  # beyond it, from this share of the records on each side of the join
 SEED = 1
 DUCKDB_MEMORY_LIMIT = "12GB"  # optimising_duckdb.md: set it, leave headroom (24 GB machine)
-INSTALL_HINT = (
-    "Splink is not installed; install the benchmark extra with "
-    "`pip install -e '.[bench]'` (splink==5.0.0, duckdb==2.0.0)."
-)
 
 # crmmigrate field -> the column Splink sees. mailing_/billing_ are dropped so that contacts and
 # accounts share the address rules; a full address is used only when there is no street.
@@ -247,15 +246,6 @@ class SplinkResult:
     scored_pairs: int  # pairs at or above the threshold
     seconds: float  # CSV read to clusters
     threshold: float
-
-
-def splink_version() -> str:
-    """The installed Splink version, or SystemExit with the install hint."""
-    try:
-        import splink
-    except ImportError as err:
-        raise SystemExit(INSTALL_HINT) from err
-    return str(splink.__version__)
 
 
 def load_card(card_dir: str | Path) -> dict[str, Any]:

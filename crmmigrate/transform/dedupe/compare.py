@@ -38,6 +38,14 @@ VariantKey = Callable[[pd.Series], pd.Series]
 
 
 @dataclass(frozen=True)
+class NameCodes:
+    """A name column's distinct values: nickname-root code (-1 none) and Chinese or not."""
+
+    root: np.ndarray | None
+    han: np.ndarray
+
+
+@dataclass(frozen=True)
 class StreetCodes:
     """A street column's distinct values taken apart (codes per distinct value, -1 empty)."""
 
@@ -157,13 +165,15 @@ def _levels_for(
         if len(short):
             one_off = _similarity(uniques, ta[short], tb[short], Levenshtein.distance, 1) == 1
             lev[short[one_off]] = 1
-        if isinstance(variant, np.ndarray):
-            lev = np.where((variant[ta] == variant[tb]) & (variant[ta] >= 0), 3, lev)
+        names = variant if isinstance(variant, NameCodes) else NameCodes(None, _has_han(uniques))
+        if names.root is not None:
+            root = names.root
+            lev = np.where((root[ta] == root[tb]) & (root[ta] >= 0), 3, lev)
         initial = _initial_match(uniques, ta, tb)
         lev = np.where(initial & (lev == 0), 1, lev)
         # 張 and Chang cannot be compared letter by letter: no evidence either way (the
         # romanised name keys compare them)
-        han = _has_han(uniques)
+        han = names.han
         levels[todo] = np.where(han[ta] != han[tb], -1, lev)
     elif kind == "email":
         local = variant if isinstance(variant, np.ndarray) else None
@@ -279,6 +289,8 @@ def variant_of(
         return postal_codes(column.uniques)
     if kind == "date":
         return date_parts(column.uniques)
+    if kind == "name":
+        return NameCodes(variant_codes(column, key) if key else None, _has_han(column.uniques))
     return variant_codes(column, key) if key else None
 
 

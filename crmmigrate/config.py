@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmmigrate.errors import ConfigError, SourceError
+from crmmigrate.extract.headers import first_row_problem, looks_like_data_message, shown
 from crmmigrate.target_schema import (
     EXTERNAL_ID,
     TargetSchema,
@@ -251,6 +252,17 @@ class Customers(_Strict):
         return self
 
 
+class References(_Strict):
+    """What happens to a reference that finds no record (or several)."""
+
+    unresolved: Literal["error", "load-empty"] = Field(
+        default="error",
+        description="error: the record waits for a decision (not loaded; validation error); "
+        "load-empty: load it with the link empty (a warning). The raw value stays in the "
+        "clean data's _ref_<field> column either way",
+    )
+
+
 class Config(_Strict):
     """A whole ``crmmigrate.yaml``."""
 
@@ -269,6 +281,7 @@ class Config(_Strict):
     dedupe: Dedupe = Field(default_factory=Dedupe)
     fill: Fill = Field(default_factory=Fill)
     customers: Customers = Field(default_factory=Customers)
+    references: References = Field(default_factory=References)
 
     @field_validator("version")
     @classmethod
@@ -311,12 +324,9 @@ class Project:
         return src.date_order or self.config.defaults.date_order
 
 
-def config_json_schema() -> dict[str, Any]:
-    """The JSON Schema of the config file format (printed by ``crmmigrate schema``)."""
-    schema = Config.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "crmmigrate.yaml (version 1)"
-    return schema
+# The JSON Schema of this format (`crmmigrate schema`) is built in crmmigrate/config_jsonschema.py:
+# a validator that changes what a file may say changes it there too; the tests in
+# tests/cli/test_schema_cli.py give both the same files.
 
 
 def load_config(path: Path) -> Project:
@@ -332,6 +342,7 @@ def load_config(path: Path) -> Project:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(pydantic_error_line(path, exc, root=Config)) from None
+    _check_runs_dir(path, config.runs_dir)
     schema_file = (
         path.parent / config.target.schema_path
         if config.target.schema_path
@@ -364,6 +375,20 @@ def load_config(path: Path) -> Project:
         + schema_file.read_bytes()
     ).hexdigest()
     return Project(config=config, path=path, schema=schema, config_hash=digest)
+
+
+def _check_runs_dir(path: Path, runs_dir: str) -> None:
+    """runs_dir must be a directory, or a path that can become one (mkdir -p)."""
+    target = path.parent / runs_dir
+    probe = target
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        what = "is a file" if probe == target else f"is under {probe}, which is a file"
+        raise ConfigError(
+            f"{path}: runs_dir: {shown(runs_dir, 200)} {what}, not a directory; set runs_dir: "
+            "to a directory (it is created if missing)"
+        )
 
 
 def customer_reference(schema: TargetSchema, orders: str) -> tuple[str, str] | None:
@@ -507,7 +532,13 @@ def check_headers(
     present = set(headers)
     for key, col in wanted:
         if col not in present:
+            # the file's headers are listed only if none looks like a value (a headerless file)
+            problem = first_row_problem(headers)
+            hint = (
+                f"; {looks_like_data_message(problem)}"
+                if problem is not None
+                else did_you_mean(col, headers)
+            )
             raise SourceError(
-                f"{path}: sources[{index}].{key}: no column {col!r} in {in_file}"
-                + did_you_mean(col, headers)
+                f"{path}: sources[{index}].{key}: no column {shown(col, 100)} in {in_file}{hint}"
             )

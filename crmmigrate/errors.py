@@ -16,7 +16,9 @@ class ExitCode(IntEnum):
     DATA_FAILED = 1
     USAGE = 2
     TARGET_UNREACHABLE = 3
+    CRASHED = 70
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class CrmMigrateError(Exception):

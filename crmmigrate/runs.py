@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -84,43 +86,111 @@ class Run:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
+    @property
+    def complete(self) -> bool:
+        """Whether ``clean`` finished: its stage record is the last thing it writes."""
+        try:
+            stages = self.manifest().get("stages", {})
+        except UsageError:
+            return False
+        return stages.get("clean", {}).get("status") == "done"
+
+    def require_complete(self) -> Run:
+        """This run, or a usage error naming it when its ``clean`` never finished."""
+        if not self.complete:
+            raise UsageError(
+                f"run {self.run_id} is incomplete: its clean stage did not finish "
+                "(interrupted, killed or still running)",
+                hint="start a new run with `crmmigrate clean`; "
+                f"delete {self.path} when no process is working on it",
+            )
+        return self
+
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Refuse a second process working on the same run at the same time."""
+        """Refuse a second process working on the same run at the same time.
+
+        An OS lock (``flock``) on ``.lock``: the kernel releases it when the holder exits, however
+        it exits, so a lock left by ``kill -9`` is free at once and two processes can never both
+        hold it. The file stays (removing it would let a third process lock a new inode); it holds
+        the pid of the last holder, for the message.
+        """
         lock_path = self.path / LOCK
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            pid = lock_path.read_text().strip() if lock_path.exists() else "?"
-            if pid.isdigit() and not _alive(int(pid)):
-                lock_path.unlink(missing_ok=True)  # left by a killed process
-                fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            else:
+            if not _try_lock(fd):
+                pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
                 raise UsageError(
                     f"{self.path}: another crmmigrate process (pid {pid}) is working on this run",
-                    hint=f"wait for it, or delete {lock_path} if it is gone",
-                ) from None
-        try:
-            os.write(fd, str(os.getpid()).encode())
-            os.close(fd)
+                    hint="wait for it to finish",
+                )
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
             yield
         finally:
-            lock_path.unlink(missing_ok=True)
+            os.close(fd)  # closing releases the lock
 
 
-def _alive(pid: int) -> bool:
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on ``fd`` without waiting; False when another process holds it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return False
-    except PermissionError:
-        return True
     return True
+
+
+def output_checksums(run: Run) -> dict[str, str]:
+    """SHA-256 of each file ``clean`` wrote that later stages read, by path in the run."""
+    files = sorted((run.path / "clean").rglob("*.parquet"))
+    return {p.relative_to(run.path).as_posix(): _sha256(p) for p in files}
+
+
+def verify_run(run: Run) -> Run:
+    """The run, after checking its backup and clean outputs against their checksums.
+
+    ``validate``, ``load`` and ``report`` work from what ``clean`` wrote; a file changed since
+    (by hand, by a tool, by a failing disk) is refused with the files named.
+    """
+    from crmmigrate.extract.backup import verify_backup
+
+    run.require_complete()
+    problems = [f"backup/{p}" for p in verify_backup(run.path / "backup")]
+    recorded = run.manifest()["stages"]["clean"].get("outputs", {})
+    for name, digest in recorded.items():
+        path = run.path / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif _sha256(path) != digest:
+            problems.append(f"{name}: sha256 mismatch")
+    if problems:
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise UsageError(
+            f"run {run.run_id} has changed since clean wrote it: {shown}",
+            hint="restore the files, or start a new run with `crmmigrate clean`",
+        )
+    return run
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def create_run(runs_dir: Path, *, config_path: Path, config_hash: str) -> Run:
     """Make a new run directory with its first manifest."""
-    runs_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        runs_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError(
+            f"{runs_dir}: cannot hold runs: it, or a directory above it, is a file",
+            hint="choose another --runs-dir (or runs_dir in the config)",
+        ) from None
     run_id = new_run_id()
     path = runs_dir / run_id
     path.mkdir()
@@ -141,17 +211,27 @@ def create_run(runs_dir: Path, *, config_path: Path, config_hash: str) -> Run:
 
 
 def find_run(arg: str | None, runs_dir: Path) -> Run:
-    """A run given by path or id; without one, the newest run in ``runs_dir``."""
+    """A complete run given by path or id; without one, the newest complete run in ``runs_dir``.
+
+    A run whose ``clean`` did not finish is never taken for a good one: named, it is refused;
+    unnamed, the newest complete run is used instead.
+    """
     if arg:
         for candidate in (Path(arg), runs_dir / arg):
             if (candidate / MANIFEST).is_file():
-                return Run(candidate)
+                return Run(candidate).require_complete()
         raise UsageError(f"{arg}: no such run", hint=f"list the runs in {runs_dir}")
     runs = (
         sorted(p for p in runs_dir.glob("*") if (p / MANIFEST).is_file())
         if runs_dir.is_dir()
         else []
     )
-    if not runs:
-        raise UsageError(f"{runs_dir}: no runs yet", hint="run `crmmigrate clean` first")
-    return Run(runs[-1])
+    complete = [Run(p) for p in runs if Run(p).complete]
+    if complete:
+        return complete[-1]
+    if runs:
+        raise UsageError(
+            f"{runs_dir}: no complete runs ({len(runs)} incomplete, newest {runs[-1].name})",
+            hint="run `crmmigrate clean` again",
+        )
+    raise UsageError(f"{runs_dir}: no runs yet", hint="run `crmmigrate clean` first")

@@ -29,6 +29,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from crmmigrate.errors import UsageError
+from crmmigrate.extract.headers import check_header_row
 from crmmigrate.extract.readers import expand_paths, read_headers
 from crmmigrate.target_schema import (
     EXTERNAL_ID,
@@ -608,6 +609,8 @@ def plan_sources(
         sheets = read_headers(files[0], sheet="*", label=label)
         best: tuple[int, str | None, list[str], Suggestion] | None = None
         for sheet, headers in sheets.items():  # the sheet that looks most like CRM data
+            # a first row of data would be written into the config as column names
+            check_header_row(headers, label=label, sheet=sheet)
             suggestion = suggest_mapping(headers, schema)
             if best is None or suggestion.matched > best[0]:
                 best = (suggestion.matched, sheet, headers, suggestion)

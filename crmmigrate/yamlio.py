@@ -16,6 +16,15 @@ from crmmigrate.errors import ConfigError
 # pure-Python one; every command reads it and the config, so it is most of a small run's time
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# No crmmigrate file needs more than a handful of levels; the construction of nested mappings
+# recurses, so a deeper file would otherwise end in a RecursionError (libyaml stops at 1,000).
+MAX_DEPTH = 100
+# Aliases (*name) let a few lines stand for an exponential number of values ("billion laughs").
+MAX_NODES = 1_000_000
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+# The longest name did_you_mean compares or lists.
+MAX_NAME_CHARS = 64
+
 
 class _UniqueKeyLoader(_SafeLoader):
     """A safe loader that refuses duplicate keys (PyYAML silently keeps the last one)."""
@@ -55,9 +64,15 @@ def load_yaml(path: Path) -> Any:
     try:
         loader = _UniqueKeyLoader(text)
         try:
-            return loader.get_single_data()
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_size(path, node)
+            return loader.construct_document(node)
         finally:
             loader.dispose()
+    except RecursionError:
+        raise _too_deep(str(path)) from None
     except _DuplicateKey as dup:
         raise ConfigError(
             f"{path}:{dup.line}: duplicate key {dup.key!r}; keep one of them"
@@ -66,6 +81,8 @@ def load_yaml(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = exc.problem or exc.context or "syntax error"
+        if problem == _LIBYAML_TOO_DEEP:
+            raise _too_deep(f"{path}:{mark.line + 1}" if mark else str(path)) from None
         raise ConfigError(
             f"{where}: malformed YAML ({problem}); check indentation, colons and quoting"
         ) from None
@@ -73,6 +90,34 @@ def load_yaml(path: Path) -> Any:
         raise ConfigError(
             f"{path}: malformed YAML; check indentation, colons and quoting"
         ) from None
+
+
+def _check_size(path: Path, root: yaml.Node) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH or, aliases expanded, over MAX_NODES."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    visited = 0
+    while stack:
+        node, depth = stack.pop()
+        visited += 1
+        if visited > MAX_NODES:
+            raise ConfigError(
+                f"{path}: more than {MAX_NODES:,} values once its aliases (*name) are expanded; "
+                "write the values out instead of nesting aliases"
+            )
+        if depth > MAX_DEPTH:
+            raise _too_deep(f"{path}:{node.start_mark.line + 1}")
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += [(key, depth + 1), (value, depth + 1)]
+
+
+def _too_deep(where: str) -> ConfigError:
+    return ConfigError(
+        f"{where}: nested more than {MAX_DEPTH} levels deep, far more than any crmmigrate file "
+        "needs; check that this is the right file and that its brackets are closed"
+    )
 
 
 def format_loc(loc: tuple[int | str, ...]) -> str:
@@ -100,12 +145,16 @@ def closest(word: str, candidates: typing.Iterable[str]) -> str | None:
 
 
 def did_you_mean(word: str, candidates: typing.Iterable[str]) -> str:
-    """'; did you mean 'x'?' or a list of the valid choices when few, else ''."""
-    options = sorted(candidates)
-    best = closest(word, options)
+    """'; did you mean 'x'?' or a list of the valid choices when few, else ''.
+
+    Names longer than :data:`MAX_NAME_CHARS` are neither compared (difflib is quadratic) nor
+    listed, so a message stays one readable line whatever the candidates are.
+    """
+    options = sorted(name for name in candidates if len(name) <= MAX_NAME_CHARS)
+    best = closest(word, options) if len(word) <= MAX_NAME_CHARS else None
     if best is not None:
         return f"; did you mean {best!r}?"
-    if len(options) <= 8:
+    if options and len(options) <= 8:
         return "; valid: " + ", ".join(options)
     return ""
 

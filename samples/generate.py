@@ -2543,7 +2543,7 @@ def build_contacts(
             "unknown_fk",
             "Company ID",
             f"Company ID {cid} does not exist in erp/accounts.csv",
-            "reported as an orphan reference; contact loaded without a company link",
+            "reported as an orphan reference (an error by default): the contact waits for a decision in load/errors.csv",
             "validate",
             region,
             g,
@@ -3073,7 +3073,7 @@ def build_orders(
                         [r],
                         "會員編號",
                         f"會員編號 {mid} does not exist in members.csv",
-                        "reported as an orphan order; loaded without a member link (or held per config)",
+                        "reported as an orphan order (an error by default): the order waits for a decision in load/errors.csv",
                         "fill+orders",
                         mid,
                     )

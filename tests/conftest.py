@@ -14,6 +14,16 @@ from hypothesis import settings
 settings.register_profile("crmmigrate", deadline=None)
 settings.load_profile("crmmigrate")
 
+
+@pytest.fixture(autouse=True)
+def _state_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crash traces go to the user's state directory: in tests, a temporary one; no progress."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    # progress lines depend on how long a step takes on a loaded machine: tests that assert on
+    # stderr must not see them (tests/cli/test_progress.py turns them on)
+    monkeypatch.setenv("CRMMIGRATE_PROGRESS", "never")
+
+
 CONTACTS_CSV = (
     "Contact ID,First Name,Last Name,E-mail,DOB,Company\n"
     "C001,Ann,Lee,ANN@EXAMPLE.COM,1985-03-04,A1\n"

@@ -207,6 +207,34 @@ CASES = [
         BASE_CONFIG + "customers: {reference_date: next monday}\n",
         "crmmigrate.yaml: customers.reference_date: must be a date (YYYY-MM-DD)",
     ),
+    (
+        "YAML nested 1,000 deep (libyaml's own limit)",
+        BASE_CONFIG + "standardise: " + "{a: " * 1000 + "1" + "}" * 1000 + "\n",
+        "crmmigrate.yaml:20: nested more than 100 levels deep, far more than any crmmigrate file "
+        "needs; check that this is the right file and that its brackets are closed",
+    ),
+    (
+        "YAML mappings nested 990 deep (construction would recurse)",
+        BASE_CONFIG + "standardise: {phone: " + "{a: " * 990 + "1" + "}" * 991 + "\n",
+        "crmmigrate.yaml:20: nested more than 100 levels deep, far more than any crmmigrate file "
+        "needs; check that this is the right file and that its brackets are closed",
+    ),
+    (
+        "YAML block mappings nested 150 deep",
+        BASE_CONFIG + "".join(f"{'  ' * depth}k{depth}:\n" for depth in range(150)),
+        "crmmigrate.yaml:120: nested more than 100 levels deep, far more than any crmmigrate "
+        "file needs; check that this is the right file and that its brackets are closed",
+    ),
+    (
+        "YAML aliases that expand to a billion values",
+        BASE_CONFIG
+        + "laughs0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"laughs{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 10)
+        ),
+        "crmmigrate.yaml: more than 1,000,000 values once its aliases (*name) are expanded; "
+        "write the values out instead of nesting aliases",
+    ),
 ]
 
 
@@ -253,3 +281,56 @@ def test_a_bad_rules_file_stops_clean_before_a_run_starts(
     assert result.stderr.startswith("error: ") and "rules.yaml" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (path.parent / "runs").exists(), "no run may be started on bad rules"
+
+
+@pytest.mark.parametrize(
+    ("runs_dir", "message"),
+    [
+        (
+            "notes.txt",
+            "crmmigrate.yaml: runs_dir: 'notes.txt' is a file, not a directory; set runs_dir: to "
+            "a directory (it is created if missing)",
+        ),
+        (
+            "notes.txt/runs",
+            "crmmigrate.yaml: runs_dir: 'notes.txt/runs' is under notes.txt, which is a file, not "
+            "a directory; set runs_dir: to a directory (it is created if missing)",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["clean", "validate", "report"])
+def test_runs_dir_that_is_a_file(
+    make_project: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    runs_dir: str,
+    message: str,
+    command: str,
+) -> None:
+    path = make_project(BASE_CONFIG + f"runs_dir: {runs_dir}\n", notes__txt="not a directory\n")
+    monkeypatch.chdir(path.parent)
+    result = CliRunner().invoke(app, [command, "-c", "crmmigrate.yaml"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: {message}\n"
+    assert (path.parent / "notes.txt").read_text(encoding="utf-8") == "not a directory\n"
+
+
+def test_a_recursion_error_while_reading_yaml_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the pure-Python loader (PyYAML without libyaml) recurses while composing, before the
+    # depth check can run; its RecursionError must still be the one-line error
+    from crmmigrate import yamlio
+    from crmmigrate.errors import ConfigError
+
+    def recurse(*_args: object) -> None:
+        raise RecursionError
+
+    monkeypatch.setattr(yamlio._UniqueKeyLoader, "get_single_node", recurse)
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: [[[]]]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        yamlio.load_yaml(path)
+    assert str(caught.value) == (
+        f"{path}: nested more than 100 levels deep, far more than any crmmigrate file needs; "
+        "check that this is the right file and that its brackets are closed"
+    )

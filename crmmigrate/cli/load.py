@@ -17,6 +17,7 @@ from crmmigrate.cli.common import (
     err,
     handle_errors,
     out,
+    progress,
     runs_dir_for,
 )
 from crmmigrate.cli.render import load_table, reconciliation_table
@@ -43,7 +44,12 @@ ModeOpt = Annotated[
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Do everything inside a transaction that is rolled back.")
 ]
-BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")]
+BatchOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--batch-size", min=1, help="Rows per transaction; default: the config's target.batch_size."
+    ),
+]
 MigrateSchemaOpt = Annotated[
     bool,
     typer.Option(
@@ -69,7 +75,7 @@ def load(
         bool,
         typer.Option("--force", help="Load a run that was not validated or failed validation."),
     ] = False,
-    batch_size: BatchOpt = 1000,
+    batch_size: BatchOpt = None,
     migrate_schema: MigrateSchemaOpt = False,
     blank_as_na: Annotated[
         bool,
@@ -87,7 +93,7 @@ def load(
     hubspot-csv:DIR writes an import bundle for that CRM instead.
     """
     target_run = find_run(run, runs_dir_for(config, run))
-    bundle = bundle_target(target)
+    bundle = bundle_target(target, target_run)
     if bundle is not None:
         written = bundle_run(target_run, bundle[0], bundle[1], force=force, blank_as_na=blank_as_na)
         if json_out:
@@ -100,14 +106,25 @@ def load(
                 out.print(f"{f.object}: {f.rows:,} rows → {f.path}", markup=False)
             out.print(f"mapping: {written.mapping}", markup=False)
         return
-    result = load_run(target_run, target=target, mode=mode, dry_run=dry_run, force=force,
-                      batch_size=batch_size, migrate_schema=migrate_schema)  # fmt: skip
+    with progress(quiet) as step:
+        result = load_run(target_run, target=target, mode=mode, dry_run=dry_run, force=force,
+                          batch_size=batch_size, migrate_schema=migrate_schema,
+                          progress=step)  # fmt: skip
     payload = result.to_dict()
     if json_out:
         emit_json(payload)
     elif not quiet:
         out.print(load_table(payload["objects"], result.target, result.result.dry_run))
         out.print(reconciliation_table(result.reconciliation))
+    left_out = sum(result.excluded.values())
+    if left_out and not quiet:
+        # not a failure: only a run that failed validation (--force) or was validated with
+        # --fail-on never has records with errors; the user chose to load the rest
+        err.print(
+            f"{left_out:,} records with validation errors were not loaded; listed in "
+            f"{target_run.path / 'load' / 'errors.csv'}",
+            markup=False,
+        )
     if not result.ok:
         if not quiet:
             if not result.reconciliation.balanced:

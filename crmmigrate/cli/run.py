@@ -69,6 +69,10 @@ def run(
     elif not quiet:
         if not result.validation.findings.empty:
             out.print(validation_table(result.validation, limit=15))
+        if result.bundle is not None:
+            for f in result.bundle.files:
+                out.print(f"{f.object}: {f.rows:,} rows → {f.path}", markup=False)
+            out.print(f"mapping: {result.bundle.mapping}", markup=False)
         if result.load is not None:
             payload = result.load.to_dict()
             out.print(

@@ -25,6 +25,9 @@ from crmmigrate.cli.render import validation_table
 from crmmigrate.errors import ExitCode
 from crmmigrate.pipeline.validate import validate_run
 from crmmigrate.runs import find_run
+from crmmigrate.validate.verdict import LABEL, why_not_enforced
+
+VERDICT_STYLE = {"passed": "green", "failed": "red", "not-enforced": "yellow"}
 
 
 def register(app: typer.Typer) -> None:
@@ -76,13 +79,15 @@ def validate(
         if table.row_count:
             out.print(table)
         counts = result.counts()
-        verdict = "[green]passed[/]" if result.passed else "[red]failed[/]"
+        verdict = f"[{VERDICT_STYLE[result.verdict]}]{LABEL[result.verdict]}[/]"
         out.print(
             f"validation {verdict} (--fail-on {fail_on}): {counts['error']:,} errors, "
             f"{counts['warning']:,} warnings, {counts['info']:,} info; "
             f"details in {target_run.path / 'validation.json'}, {target_run.path / 'junit.xml'}",
             markup=True,
         )
+        if result.verdict == "not-enforced":
+            out.print(why_not_enforced(counts["error"]), markup=False)
         failed = result.failed_rules()
         if failed:
             shown = ", ".join(failed[:8]) + (

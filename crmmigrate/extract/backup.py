@@ -74,6 +74,18 @@ def backup_sources(paths: Sequence[Path], backup_dir: Path, base_dir: Path) -> l
     return entries
 
 
+def backup_copies(
+    entries: Sequence[BackupEntry], backup_dir: Path, base_dir: Path
+) -> dict[Path, Path]:
+    """Each backed-up source, by its resolved path, → its copy in ``backup_dir``.
+
+    ``clean`` reads the copies, not the sources: what it reads is exactly what ``SHA256SUMS``
+    describes, even when a source changes while the run goes on.
+    """
+    base = Path(os.path.abspath(base_dir))
+    return {(base / entry.source).resolve(): backup_dir / entry.stored for entry in entries}
+
+
 def verify_backup(backup_dir: Path) -> list[str]:
     """Re-hash every file listed in ``SHA256SUMS``; return problem lines, empty when intact.
 

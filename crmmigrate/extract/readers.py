@@ -22,19 +22,21 @@ import itertools
 import json
 import math
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 import numpy as np
-import openpyxl
 import pandas as pd
 
 from crmmigrate.errors import SourceError
 from crmmigrate.extract.encoding import decode_bytes
+from crmmigrate.extract.headers import shown
+from crmmigrate.extract.limits import check_line_lengths
+from crmmigrate.extract.xlsx import open_workbook, workbook_error
 
 Format = Literal["csv", "excel", "json", "jsonl"]
 
@@ -115,8 +117,9 @@ def read_headers(
         sheets = _excel_sheets(path, sheet, label, True)
         return {name: clean_headers(headers) for name, headers, _, _ in sheets}
     if kind == "csv":
-        text, _ = decode_bytes(_read_bytes(path, label), encoding, label=label)
-        frame, _ = _read_delimited(text, delimiter, label, header_only=True)
+        with out_of_memory_is_a_source_error(label):
+            text, _ = decode_bytes(read_source_bytes(path, label, kind), encoding, label=label)
+            frame, _ = _read_delimited(text, delimiter, label, header_only=True)
         return {None: [str(column) for column in frame.columns]}
     return {None: read_table(path, encoding=encoding, label=label)[0].headers}
 
@@ -137,17 +140,18 @@ def read_table(
     """
     label = label or str(path)
     kind = _format_of(path, label)
-    if kind == "excel":
-        return [
-            _table(headers, rows, numbers, path=path, sheet=name, encoding=None)
-            for name, headers, rows, numbers in _excel_sheets(path, sheet, label, False)
-        ]
-    text, used = decode_bytes(_read_bytes(path, label), encoding, label=label)
-    if kind == "csv":
-        frame, row_numbers = _read_delimited(text, delimiter, label)
-        return [RawTable(frame, path, None, used, row_numbers)]
-    keys, records, numbers = _read_json(text, label, lines=kind == "jsonl")
-    return [_table(keys, records, numbers, path=path, sheet=None, encoding=used)]
+    with out_of_memory_is_a_source_error(label):
+        if kind == "excel":
+            return [
+                _table(headers, rows, numbers, path=path, sheet=name, encoding=None)
+                for name, headers, rows, numbers in _excel_sheets(path, sheet, label, False)
+            ]
+        text, used = decode_bytes(read_source_bytes(path, label, kind), encoding, label=label)
+        if kind == "csv":
+            frame, row_numbers = _read_delimited(text, delimiter, label)
+            return [RawTable(frame, path, None, used, row_numbers)]
+        keys, records, numbers = _read_json(text, label, lines=kind == "jsonl")
+        return [_table(keys, records, numbers, path=path, sheet=None, encoding=used)]
 
 
 def clean_headers(raw: Sequence[object]) -> list[str]:
@@ -207,12 +211,28 @@ def _check_readable(path: Path, label: str) -> int:
     return size
 
 
-def _read_bytes(path: Path, label: str) -> bytes:
+def read_source_bytes(path: Path, label: str, kind: Format) -> bytes:
+    """The bytes of a text source; delimited text with a line over the limit is refused."""
     _check_readable(path, label)
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{label}: cannot read the file ({exc.strerror})") from None
+    if kind == "csv":
+        check_line_lengths(data, label)
+    return data
+
+
+@contextmanager
+def out_of_memory_is_a_source_error(label: str) -> Iterator[None]:
+    """A file too big for this machine's memory is the input's problem, not a crash."""
+    try:
+        yield
+    except MemoryError:
+        raise SourceError(
+            f"{label}: not enough memory to read the file; split it into smaller files "
+            "(one source can be a glob of them)"
+        ) from None
 
 
 def _table(
@@ -353,6 +373,7 @@ def _explain_parse_error(
             'add the missing " or check the delimiter: and quoting'
         )
     reason = str(exc).strip().splitlines()[0].removeprefix("Error tokenizing data. C error: ")
+    reason = reason[:200]
     return SourceError(
         f"{label}: cannot parse the file ({reason}); check the delimiter: and quoting"
     )
@@ -377,13 +398,8 @@ def _excel_sheets(
 def _excel_sheets_from(
     handle: BinaryIO, sheet: str | None, label: str, headers_only: bool
 ) -> list[_SheetRows]:
-    try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, openpyxl.utils.exceptions.InvalidFileException, KeyError):
-        raise SourceError(
-            f"{label}: not a valid .xlsx workbook (the file is damaged, encrypted or of another "
-            "kind); open it in Excel and save it again as .xlsx"
-        ) from None
+    workbook = open_workbook(handle, label)
+    current: str | None = None
     try:
         names = list(workbook.sheetnames)
         if sheet is None:
@@ -393,18 +409,19 @@ def _excel_sheets_from(
         elif sheet in names:
             selected = [sheet]
         else:
+            available = ", ".join(name[:40] for name in names[:50])
             raise SourceError(
-                f"{label}: no sheet named {sheet!r}; available sheets: {', '.join(names)}; "
-                "set sheet: to one of them, or to '*' for all"
+                f"{label}: no sheet named {shown(sheet, 100)}; available sheets: {available}"
+                f"{', ...' if len(names) > 50 else ''}; set sheet: to one of them, or to '*' "
+                "for all"
             )
-        read = [_read_sheet(workbook[name], name, headers_only) for name in selected]
+        read = []
+        for current in selected:
+            read.append(_read_sheet(workbook[current], current, headers_only))
     except SourceError:
         raise
     except Exception as exc:  # openpyxl surfaces damaged XML as assorted exception types
-        raise SourceError(
-            f"{label}: cannot read the workbook ({type(exc).__name__}); "
-            "open it in Excel and save it again as .xlsx"
-        ) from None
+        raise workbook_error(exc, handle, label, current) from None
     finally:
         workbook.close()
     if sheet == "*":

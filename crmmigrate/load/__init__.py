@@ -2,7 +2,7 @@
 
 from crmmigrate.load.loader import LoadMode, LoadResult, ObjectLoadResult, load_frames
 from crmmigrate.load.schema import build_metadata
-from crmmigrate.load.target import mask_url
+from crmmigrate.masking import mask_url
 
 __all__ = [
     "LoadMode",

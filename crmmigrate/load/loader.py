@@ -42,6 +42,7 @@ from crmmigrate.load.schema import (
     check_tables,
     drop_tables,
     reference_column,
+    schema_lock,
 )
 from crmmigrate.load.target import (
     db_reason,
@@ -208,10 +209,11 @@ class _Loader:
 
     def run(self, conn: sa.Connection, prepared: Sequence[PreparedObject]) -> list[_Outcome]:
         """Create or check the tables, then load every object (rolled back in a dry run)."""
-        created = self._ensure_tables(conn)
-        if not self.dry_run:
-            if any(p.size for p in prepared):
+        with schema_lock(conn):
+            created = self._ensure_tables(conn)
+            if not self.dry_run and any(p.size for p in prepared):
                 ensure_journal(conn)
+        if not self.dry_run:
             outcomes = self._load_objects(conn, prepared)
             with conn.begin():
                 self.before_images.extend(read_before_images(conn, self.run_id))

@@ -7,11 +7,14 @@ columns ``_load_id`` (the run that last wrote the row) and ``_content_hash``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
+from crmmigrate.errors import UsageError
 from crmmigrate.load.schema_diff import (
     SchemaCheck,
     SchemaDifference,
@@ -69,6 +72,7 @@ __all__ = [
     "diff_tables",
     "ensure_tables",
     "migrate_tables",
+    "schema_lock",
 ]
 
 
@@ -216,6 +220,51 @@ def ensure_tables(
 ) -> list[str]:
     """:func:`check_tables`, returning the names of the tables it created (parents first)."""
     return list(check_tables(conn, metadata, migrate=migrate).created)
+
+
+# one number for "crmmigrate is creating or changing tables here" (PostgreSQL takes a bigint)
+_SCHEMA_LOCK_KEY = 0x63726D6D6967  # "crmmig"
+_SCHEMA_LOCK_NAME = "crmmigrate_schema"
+_SCHEMA_LOCK_WAIT = 600  # seconds a MariaDB load waits for another to finish its DDL
+
+
+@contextmanager
+def schema_lock(conn: sa.Connection) -> Iterator[None]:
+    """Serialise table creation and migration between loads into the same database.
+
+    Two loads creating the same tables at once would both see them missing; the loser's
+    CREATE fails (or, for the journal, violates a catalogue key). A session-level lock held
+    around the DDL makes the second wait and then find the tables there. SQLite serialises
+    writers itself.
+    """
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK_KEY})")
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_SCHEMA_LOCK_KEY})")
+            conn.commit()
+    elif dialect in ("mysql", "mariadb"):
+        got = conn.exec_driver_sql(
+            f"SELECT GET_LOCK('{_SCHEMA_LOCK_NAME}', {_SCHEMA_LOCK_WAIT})"
+        ).scalar()
+        conn.commit()
+        if got != 1:
+            raise UsageError(
+                f"another load kept the target's tables locked for {_SCHEMA_LOCK_WAIT} s",
+                hint="wait for it to finish, then load again",
+            )
+        try:
+            yield
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql(f"SELECT RELEASE_LOCK('{_SCHEMA_LOCK_NAME}')")
+            conn.commit()
+    else:
+        yield
 
 
 def drop_tables(conn: sa.Connection, metadata: sa.MetaData, names: list[str]) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, make_url
 
 from crmmigrate.errors import TargetUnreachableError, UsageError
+from crmmigrate.masking import mask_url
 
 UNREACHABLE_HINT = "check the server is running and the URL; rerun the load"
 CONNECT_TIMEOUT_SECONDS = 10
@@ -83,15 +84,6 @@ _VALUE_REDACTIONS = (
 )
 
 
-def mask_url(url: str | URL) -> str:
-    """The URL with its password replaced by ``***``; safe to show anywhere."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (exc.ArgumentError, ValueError, TypeError):
-        # Not parseable as a URL: still never show what looks like "user:password@".
-        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", str(url))
-
-
 def open_engine(url: str) -> sa.Engine:
     """An engine for ``url`` with the settings every load relies on (not yet connected)."""
     try:
@@ -119,11 +111,16 @@ def open_engine(url: str) -> sa.Engine:
     return engine
 
 
+SQLITE_BUSY_SECONDS = 60
+
+
 def _connect_args(url: URL, driver: str) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
         # libpq waits forever on a black-holed host by default.
         args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    if url.get_backend_name() == "sqlite" and "timeout" not in url.query:
+        args["timeout"] = SQLITE_BUSY_SECONDS  # another load's batch: wait for it
     if driver == "psycopg" and "prepare_threshold" not in url.query:
         # psycopg prepares a query after 5 runs; the lookups' plan, cached while a table was
         # nearly empty, stays a sequential scan as it grows (100k rows: 132 s instead of 10 s).
@@ -143,7 +140,10 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a transaction takes the write lock when it starts, so a second writer
+        # waits for it (up to the busy timeout) instead of failing at once with "database is
+        # locked" when its read turns into a write (SQLite's deadlock avoidance)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _configure_mysql(engine: sa.Engine) -> None:

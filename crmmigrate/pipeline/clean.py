@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
+import yaml
 
 from crmmigrate.config import Project
-from crmmigrate.extract.backup import backup_sources
+from crmmigrate.extract.backup import backup_copies, backup_sources
 from crmmigrate.extract.readers import read_table
 from crmmigrate.frames import concat_rows
+from crmmigrate.masking import has_secret, mask_url
 from crmmigrate.pipeline.sources import label, resolve_sources
+from crmmigrate.progress import Progress, no_progress
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
-from crmmigrate.runs import Run, create_run, write_json_atomic
+from crmmigrate.runs import Run, create_run, output_checksums, write_json_atomic
 from crmmigrate.safecsv import write_csv as write_safe_csv
 from crmmigrate.target_schema import EXTERNAL_ID
 from crmmigrate.transform.changes import ChangeLog
@@ -39,8 +42,9 @@ from crmmigrate.transform.fill import default_rules_path as default_fill_rules_p
 from crmmigrate.transform.mapping import REJECT_COLUMNS, map_source
 from crmmigrate.transform.references import resolve_references
 from crmmigrate.transform.standardise.dispatch import FieldStats, SourceContext, standardise_frame
+from crmmigrate.validate.severities import severities_for
+from crmmigrate.yamlio import load_yaml
 
-Progress = Callable[[str], None]
 RUN_CONFIG = "config"
 
 
@@ -57,16 +61,12 @@ class CleanResult:
         return {
             "run_id": self.run.run_id,
             "run_dir": str(self.run.path),
-            "objects": self.objects,
+            "objects": [{"object": name, **counts} for name, counts in self.objects.items()],
             "changes": self.changes,
             "dedupe": self.dedupe,
             "customers": self.customers,
             "fill": self.fill,
         }
-
-
-def _noop(_: str) -> None:
-    return None
 
 
 def content_hash(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
@@ -82,7 +82,7 @@ def clean_project(
     *,
     runs_dir: Path | None = None,
     write_csv: bool = False,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> CleanResult:
     """Run the clean stage for a checked project; returns the new run."""
     started = time.monotonic()
@@ -97,8 +97,7 @@ def clean_project(
         runs_dir or project.runs_dir, config_path=project.path, config_hash=project.config_hash
     )
     with run.lock():
-        snapshot = run.sub(RUN_CONFIG, "crmmigrate.yaml")
-        shutil.copyfile(project.path, snapshot)
+        _copy_config(project, run.sub(RUN_CONFIG, "crmmigrate.yaml"))
         shutil.copyfile(project.schema.path or "", run.sub(RUN_CONFIG, "target_schema.yaml"))
         # rule files travel with the run, so validate and load work on the run alone
         for i, rule_file in enumerate(project.config.rules):
@@ -109,6 +108,7 @@ def clean_project(
         progress("backing up sources")
         all_files = [p for s in sources for p in s.files]
         backup = backup_sources(all_files, run.path / "backup", project.base_dir)
+        copies = backup_copies(backup, run.path / "backup", project.base_dir)
         timings["backup"] = time.monotonic() - t0
 
         log = ChangeLog()
@@ -120,19 +120,20 @@ def clean_project(
         t_extract = t_transform = 0.0
         for sf in sources:
             src = sf.source
-            progress(f"reading {src.name}")
             t0 = time.monotonic()
-            tables = [
-                t
-                for path in sf.files
-                for t in read_table(
-                    path,
+            tables = []
+            for i, path in enumerate(sf.files):
+                progress(f"reading {src.name}", i, len(sf.files), "files")
+                copy = copies[Path(os.path.abspath(path)).resolve()]
+                read = read_table(
+                    copy,
                     encoding=src.encoding,
                     sheet=src.sheet,
                     delimiter=src.delimiter,
                     label=label(project, path),
                 )
-            ]
+                # lineage names the source as the user knows it; the bytes came from its copy
+                tables += [replace(t, path=path) for t in read]
             t_extract += time.monotonic() - t0
             t0 = time.monotonic()
             mapped = map_source(tables, src, base_dir=str(project.base_dir))
@@ -144,7 +145,9 @@ def clean_project(
                 project_options=project.config.standardise,
                 field_options=src.standardise,
             )
-            frame = standardise_frame(mapped.records, src.object, obj, ctx, log=log, stats=stats)
+            frame = standardise_frame(
+                mapped.records, src.object, obj, ctx, log=log, stats=stats, progress=progress
+            )
             t_transform += time.monotonic() - t0
             per_object.setdefault(src.object, []).append(frame)
             rejected.append(mapped.rejected)
@@ -194,7 +197,7 @@ def clean_project(
         if dedupe is not None:
             progress("finding duplicates")
             frames, dedupe_stats = _dedupe(
-                project, dedupe, run, frames, clusters, objects, log, conflicts
+                project, dedupe, run, frames, clusters, objects, log, conflicts, progress
             )
         fill_stats: dict[str, Any] = {"enabled": project.config.fill.enabled}
         fill_conflicts = pd.DataFrame(columns=FILL_CONFLICT_COLUMNS)
@@ -247,24 +250,27 @@ def clean_project(
             sources=source_info,
             backup=[vars(b) for b in backup],
             schema=project.schema.name,
-            target_url=project.config.target.url,
+            target_url=mask_url(project.config.target.url),
+            target_batch_size=project.config.target.batch_size,
+            severities=severities_for(project.config),
         )
-        run.record_stage(
-            "clean",
-            {
-                "status": "done",
-                "seconds": round(timings["total"], 3),
-                "timings": {k: round(v, 3) for k, v in timings.items()},
-                "objects": objects,
-                "fields": {k: v.to_dict() for k, v in sorted(stats.items())},
-                "references": ref_stats,
-                "dedupe": dedupe_stats,
-                "fill": fill_stats,
-                "customers": customers.stats if customers is not None else None,
-                "changes": changes.num_rows,
-            },
-        )
+        stage = {
+            "status": "writing reports",
+            "seconds": round(timings["total"], 3),
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+            "objects": objects,
+            "fields": {k: v.to_dict() for k, v in sorted(stats.items())},
+            "references": ref_stats,
+            "dedupe": dedupe_stats,
+            "fill": fill_stats,
+            "customers": customers.stats if customers is not None else None,
+            "changes": changes.num_rows,
+        }
+        run.record_stage("clean", stage)
         write_reconciliation(run, build_reconciliation(run))
+        # the last write: until the stage says "done" the run is incomplete and every command
+        # refuses it (an interrupted or killed clean is never taken for a good one)
+        run.record_stage("clean", {**stage, "status": "done", "outputs": output_checksums(run)})
     return CleanResult(
         run,
         objects,
@@ -311,13 +317,14 @@ def _dedupe(
     objects: dict[str, dict[str, int]],
     log: ChangeLog,
     conflicts: list[pd.DataFrame],
+    progress: Progress,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Fuzzy dedupe and cross-object links; folds the results into ``clusters``/``objects``."""
     shutil.copyfile(given.rules_path or default_rules_path(), run.sub(RUN_CONFIG, "dedupe.yaml"))
     decisions = given.decisions
     if given.decisions_path is not None and given.decisions_path.is_file():
         shutil.copyfile(given.decisions_path, run.sub(RUN_CONFIG, "dedupe_decisions.csv"))
-    outcome = dedupe_objects(frames, project.schema, given.rules, decisions, log)
+    outcome = dedupe_objects(frames, project.schema, given.rules, decisions, log, progress)
     for obj_name, found in outcome.clusters.items():
         base = clusters[obj_name]
         final = found.set_index("record_id")
@@ -359,6 +366,22 @@ def _fill(
         "conflicts": len(outcome.conflicts),
     }
     return outcome.frames, stats, outcome.conflicts
+
+
+def _copy_config(project: Project, snapshot: Path) -> None:
+    """The config as it was, except that a password in ``target.url`` is masked: a run never
+    stores a secret (``load`` takes the password from the config, --target or the environment)."""
+    text = project.path.read_text(encoding="utf-8")
+    url = project.config.target.url
+    if has_secret(url):
+        text = text.replace(url, mask_url(url))
+        if url in text or url not in project.path.read_text(encoding="utf-8"):
+            # written with quotes or escapes the plain replacement did not meet: store the
+            # parsed config with the masked URL instead (comments are lost, no secret is kept)
+            data = load_yaml(project.path)
+            data.setdefault("target", {})["url"] = mask_url(url)
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    snapshot.write_text(text, encoding="utf-8")
 
 
 def _write_frame(frame: pd.DataFrame, path: Path, write_csv: bool) -> None:

@@ -6,15 +6,18 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 from sqlalchemy.engine import make_url
 
-from crmmigrate.errors import UsageError
+from crmmigrate.errors import CrmMigrateError, UsageError
 from crmmigrate.load.bundles import BundleKind, BundleResult, write_bundle
 from crmmigrate.load.checkpoint import (
     CHECKPOINT_FILE,
@@ -26,17 +29,20 @@ from crmmigrate.load.loader import LoadMode, LoadResult, load_frames, mask_url
 from crmmigrate.load.rollback import RollbackResult, rollback_load
 from crmmigrate.load.schema_diff import SchemaMismatchError
 from crmmigrate.load.verify import Verification, verify_load
+from crmmigrate.masking import MASK
 from crmmigrate.pipeline.clean import read_clean_frames
 from crmmigrate.pipeline.validate import run_schema, validation_path
+from crmmigrate.progress import Progress, no_progress
 from crmmigrate.report.reconciliation import (
     Reconciliation,
     build_reconciliation,
     write_reconciliation,
 )
-from crmmigrate.runs import Run, read_json, write_json_atomic
+from crmmigrate.runs import Run, read_json, verify_run, write_json_atomic
 from crmmigrate.safecsv import write_csv
 
 TARGET_ENV = "CRMMIGRATE_TARGET_URL"
+DEFAULT_BATCH_SIZE = 1000
 BEFORE_IMAGES = "before_images.jsonl"
 ROLLBACK_CONFLICTS = "rollback_conflicts.csv"
 SCHEMA_DIFF = "schema_diff.txt"
@@ -91,9 +97,15 @@ class LoadStageResult:
 
 
 def resolve_target_url(cli_url: str | None, run: Run) -> str:
-    """--target, else $CRMMIGRATE_TARGET_URL, else the config's (SQLite paths config-relative)."""
+    """--target, else $CRMMIGRATE_TARGET_URL, else the config's (SQLite paths config-relative).
+
+    ``${NAME}`` in the URL is replaced by the environment variable NAME, so a config can keep its
+    password out of the file. A run stores the config's URL masked: when it had a password, the
+    URL is read again from the config the run was made from.
+    """
     manifest = run.manifest()
-    url = cli_url or os.environ.get(TARGET_ENV) or manifest.get("target_url") or "sqlite:///crm.db"
+    url = cli_url or os.environ.get(TARGET_ENV) or _config_url(run, manifest)
+    url = _expand_env(url)
     try:
         parsed = make_url(url)
     except Exception:
@@ -106,6 +118,47 @@ def resolve_target_url(cli_url: str | None, run: Run) -> str:
     return url
 
 
+def _config_url(run: Run, manifest: dict[str, Any]) -> str:
+    stored = str(manifest.get("target_url") or "sqlite:///crm.db")
+    if MASK not in stored:
+        return stored
+    config = Path(str(manifest.get("config", "")))
+    current = _url_in_config(config)
+    if current is None or mask_url(current) != stored:
+        raise UsageError(
+            f"run {run.run_id}: the target URL {stored} had a password, which a run never "
+            f"stores, and {config} no longer gives that URL",
+            hint=f"pass --target URL or set ${TARGET_ENV} (or write ${{NAME}} for the password "
+            "in the config's target.url and set NAME)",
+        )
+    return current
+
+
+def _url_in_config(config: Path) -> str | None:
+    from crmmigrate.config import load_config  # only when a password has to be read back
+
+    try:
+        return load_config(config).config.target.url
+    except CrmMigrateError:
+        return None
+
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _expand_env(url: str) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise UsageError(
+                f"target URL {mask_url(url)} uses ${{{name}}}, which is not set",
+                hint=f"export {name}=... before running",
+            )
+        return quote(os.environ[name], safe="")
+
+    return _ENV_REF.sub(value, url)
+
+
 def load_run(
     run: Run,
     *,
@@ -113,9 +166,10 @@ def load_run(
     mode: LoadMode = "upsert",
     dry_run: bool = False,
     force: bool = False,
-    batch_size: int = 1000,
+    batch_size: int | None = None,
     migrate_schema: bool = False,
     verify_sample: int = 200,
+    progress: Progress = no_progress,
 ) -> LoadStageResult:
     """Load a validated run. Records with validation errors are excluded and reported.
 
@@ -126,7 +180,9 @@ def load_run(
     and a seeded sample compared field by field; a mismatch makes the result not ``ok``.
     """
     started = time.monotonic()
-    manifest = run.manifest()
+    manifest = verify_run(run).manifest()
+    if batch_size is None:  # the config's target.batch_size, as the run recorded it
+        batch_size = int(manifest.get("target_batch_size") or DEFAULT_BATCH_SIZE)
     validate = manifest.get("stages", {}).get("validate")
     if validate is None and not force:
         raise UsageError(
@@ -158,7 +214,7 @@ def load_run(
                 batch_size=batch_size,
                 dry_run=dry_run,
                 resume=not dry_run and not checkpoint.completed,
-                on_batch=None if dry_run else checkpoint.batch_done,
+                on_batch=_batches(None if dry_run else checkpoint, progress),
                 migrate_schema=migrate_schema,
             )
         except SchemaMismatchError as mismatch:
@@ -181,6 +237,7 @@ def load_run(
         if not dry_run:
             # the sample is stable for a run and different across runs
             seed = int(hashlib.sha256(run.run_id.encode()).hexdigest()[:8], 16)
+            progress("reading the target back to verify it")
             verification = verify_load(to_load, run_schema(run), url, run.run_id, result=result,
                                        sample=verify_sample, seed=seed)  # fmt: skip
             write_json_atomic(out / "verification.json", verification.to_dict())
@@ -190,6 +247,7 @@ def load_run(
                 "status": "done",
                 "target": mask_url(url),
                 "mode": mode,
+                "batch_size": batch_size,
                 "dry_run": dry_run,
                 "forced": force,
                 "resumed": result.resumed,
@@ -240,6 +298,17 @@ class _Checkpoint:
         self.data["status"] = "complete"
         self.data["updated_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         write_checkpoint(self.path, self.data)
+
+
+def _batches(checkpoint: _Checkpoint | None, progress: Progress) -> Callable[[BatchProgress], None]:
+    """After each committed batch: the checkpoint (not in a dry run), then the progress."""
+
+    def done(batch: BatchProgress) -> None:
+        if checkpoint is not None:
+            checkpoint.batch_done(batch)
+        progress(f"loading {batch.object}", batch.rows_done, batch.rows_total, "rows")
+
+    return done
 
 
 def _write_before_images(path: Path, result: LoadResult) -> None:
@@ -341,8 +410,18 @@ def _excluded(run: Run, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 BUNDLE_KINDS: tuple[BundleKind, ...] = ("salesforce-csv", "hubspot-csv")
 
 
-def bundle_target(target: str | None) -> tuple[BundleKind, Path] | None:
-    """``salesforce-csv:DIR`` / ``hubspot-csv:DIR`` → (kind, directory); None for a database."""
+def bundle_target(target: str | None, run: Run | None = None) -> tuple[BundleKind, Path] | None:
+    """``salesforce-csv:DIR`` / ``hubspot-csv:DIR`` → (kind, directory); None for a database.
+
+    Without ``target``, the run's configured target (``target.url`` may name a bundle; a
+    relative directory is relative to the config)."""
+    if target is None and run is not None and not os.environ.get(TARGET_ENV):
+        manifest = run.manifest()
+        configured = str(manifest.get("target_url") or "")
+        found = bundle_target(configured) if configured else None
+        if found is not None and not found[1].is_absolute():
+            found = (found[0], Path(str(manifest.get("config", "."))).parent / found[1])
+        return found
     if target is None:
         return None
     for kind in BUNDLE_KINDS:
@@ -358,7 +437,7 @@ def bundle_run(
     run: Run, kind: BundleKind, out_dir: Path, *, force: bool = False, blank_as_na: bool = False
 ) -> BundleResult:
     """Write a SaaS CRM import bundle of a validated run (records with errors left out)."""
-    manifest = run.manifest()
+    manifest = verify_run(run).manifest()
     validate = manifest.get("stages", {}).get("validate")
     if (validate is None or validate.get("status") != "passed") and not force:
         raise UsageError(

@@ -8,10 +8,12 @@ from typing import Any
 
 from crmmigrate.config import Project
 from crmmigrate.errors import ExitCode
+from crmmigrate.load.bundles import BundleResult
 from crmmigrate.load.loader import LoadMode
-from crmmigrate.pipeline.clean import CleanResult, Progress, _noop, clean_project
-from crmmigrate.pipeline.load import LoadStageResult, load_run
+from crmmigrate.pipeline.clean import CleanResult, clean_project
+from crmmigrate.pipeline.load import LoadStageResult, bundle_run, bundle_target, load_run
 from crmmigrate.pipeline.validate import validate_run
+from crmmigrate.progress import Progress, no_progress
 from crmmigrate.validate.runner import FailOn, ValidationResult
 
 
@@ -20,6 +22,7 @@ class RunResult:
     clean: CleanResult
     validation: ValidationResult
     load: LoadStageResult | None
+    bundle: BundleResult | None = None  # instead of a load, when the target is an import bundle
 
     @property
     def stopped_at(self) -> str | None:
@@ -40,7 +43,13 @@ class RunResult:
             "clean": self.clean.to_dict(),
             "validation": {"passed": self.validation.passed, "counts": self.validation.counts()},
             "load": self.load.to_dict() if self.load else None,
+            "bundle": None if self.bundle is None else _bundle_dict(self.bundle),
         }
+
+
+def _bundle_dict(bundle: BundleResult) -> dict[str, Any]:
+    files = [{"object": f.object, "path": str(f.path), "rows": f.rows} for f in bundle.files]
+    return {"kind": bundle.kind, "mapping": str(bundle.mapping), "files": files}
 
 
 def run_project(
@@ -53,7 +62,7 @@ def run_project(
     dry_run: bool = False,
     batch_size: int | None = None,
     migrate_schema: bool = False,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> RunResult:
     """The whole pipeline; a failed validation stops before the load.
 
@@ -65,6 +74,11 @@ def run_project(
     validation = validate_run(cleaned.run, fail_on=fail_on)
     if not validation.passed:
         return RunResult(cleaned, validation, None)
+    bundle = bundle_target(target, cleaned.run)
+    if bundle is not None:
+        progress("writing the import bundle")
+        written = bundle_run(cleaned.run, bundle[0], bundle[1])
+        return RunResult(cleaned, validation, None, written)
     progress("loading")
     loaded = load_run(
         cleaned.run,
@@ -73,5 +87,6 @@ def run_project(
         dry_run=dry_run,
         batch_size=batch_size if batch_size is not None else project.config.target.batch_size,
         migrate_schema=migrate_schema,
+        progress=progress,
     )
     return RunResult(cleaned, validation, loaded)

@@ -20,11 +20,13 @@ added)::
                       row-count), max_failures (as written: 10 or "0.5%"), threshold (failures
                       tolerated, a count), over_threshold, failed (over the threshold and at or
                       above fail_on), detail (row-count: what was expected; else null),
-                      sample_record_ids and sample_rows ("file:row", up to 10)
+                      sample_record_ids and sample_rows (up to 10: "file:row",
+                      "file[sheet]:row" for workbooks, "created by <source>, no source row")
                       sorted: failed first, then severity, then count
     findings          one per failing record: code, severity, object, field, rule, record_id,
-                      source (source name), source_file, source_sheet, source_row (as a
-                      spreadsheet shows it), source_key, message (no values); with
+                      source (source name), source_file, source_sheet, source_row (an
+                      integer, as a spreadsheet shows it; null for a record crmmigrate
+                      created), source_key, message (no values); with
                       --show-values also value (the offending value; "a=…; b=…" for several
                       fields)
     show_values       whether findings carry values
@@ -40,7 +42,7 @@ from pathlib import Path
 
 from crmmigrate.pipeline.clean import RUN_CONFIG, read_clean_frames
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
-from crmmigrate.runs import Run, write_json_atomic
+from crmmigrate.runs import Run, verify_run, write_json_atomic
 from crmmigrate.target_schema import TargetSchema, load_target_schema
 from crmmigrate.validate.junit import junit_xml
 from crmmigrate.validate.rules import RuleSet, load_rules_file
@@ -91,7 +93,7 @@ def validate_run(
 ) -> ValidationResult:
     """Validate a run's clean data; the result says whether it passed at ``fail_on``."""
     started = time.monotonic()
-    manifest = run.manifest()  # a clear error when this is not a run
+    manifest = verify_run(run).manifest()  # a clear error for a non-, half or changed run
     schema = run_schema(run)
     rule_sets = run_rules(run, schema, rules)  # rule mistakes stop here, before any data
     objects = manifest.get("stages", {}).get("clean", {}).get("objects", {})
@@ -105,6 +107,7 @@ def validate_run(
             read=read,
             run_date=_run_date(manifest),
             show_values=show_values,
+            severities=manifest.get("severities", {}),
         )
         write_json_atomic(run.path / VALIDATION, result.to_dict())
         (run.path / JUNIT).write_text(junit_xml(result, run_id=run.run_id), encoding="utf-8")

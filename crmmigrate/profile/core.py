@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crmmigrate.extract.headers import check_header_row
 from crmmigrate.extract.readers import FORMATS, expand_paths
 from crmmigrate.profile import columns as col
 from crmmigrate.profile.model import (
@@ -53,7 +54,9 @@ def profile_files(
     """Profile every file the patterns name (globs expand; every sheet unless ``sheet``).
 
     ``show_values`` adds each column's most frequent values (customer data) to the report.
-    A missing, unreadable or undecodable file raises the extract error before any output.
+    A missing, unreadable or undecodable file raises the extract error before any output, and
+    so does a file whose first row looks like data rather than a header: its "column names"
+    would be a customer's values (see :mod:`crmmigrate.extract.headers`).
     """
     base_dir = Path(".") if base_dir is None else base_dir
     schema = schema or load_target_schema(default_schema_path())
@@ -65,6 +68,8 @@ def profile_files(
         if progress is not None:
             progress(f"profiling {path}")
         tables = read_columns(path, encoding=encoding, sheet=sheet, label=str(path))
+        for table in tables:
+            check_header_row(table.headers, label=str(path), sheet=table.sheet)
         profiles = []
         for table in tables:
             profile, found = profile_table(table, schema, show_values=show_values, keys=compare)

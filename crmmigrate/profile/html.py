@@ -8,19 +8,20 @@ from __future__ import annotations
 from html import escape
 
 from crmmigrate.profile.model import ColumnProfile, FileProfile, ProfileReport, TableProfile
+from crmmigrate.report.page import FONT_FAMILY, MONO_FAMILY
 
 _CSS = """
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
+body{font:14px/1.4 __FONT__;margin:2em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0 1.5em}
 th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
-code{font:12px ui-monospace,monospace;background:#f6f6f6;padding:0 3px}
+code{font:12px __MONO__;background:#f6f6f6;padding:0 3px}
 .bar{background:#eee;width:120px;height:10px;display:inline-block;margin-right:6px}
 .bar span{display:block;height:10px}
 .blank span{background:#d9534f}.distinct span{background:#337ab7}
 .note{color:#666}.warn{color:#b35900}
-"""
+""".replace("__FONT__", FONT_FAMILY).replace("__MONO__", MONO_FAMILY)
 
 
 def render_html(report: ProfileReport) -> str:

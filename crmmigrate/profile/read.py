@@ -21,7 +21,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from crmmigrate.extract.encoding import decode_bytes
-from crmmigrate.extract.readers import FORMATS, clean_headers, read_table, sniff_delimiter
+from crmmigrate.extract.readers import (
+    FORMATS,
+    clean_headers,
+    out_of_memory_is_a_source_error,
+    read_source_bytes,
+    read_table,
+    sniff_delimiter,
+)
 
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))*")
 
@@ -40,7 +47,8 @@ class Columns:
 def read_columns(path: Path, *, encoding: str, sheet: str | None, label: str) -> list[Columns]:
     """Every table of one file as string columns; the extract stage's errors on failure."""
     if FORMATS.get(path.suffix.lower()) == "csv" and path.is_file() and path.stat().st_size:
-        fast = _read_csv_fast(path, encoding, label)
+        with out_of_memory_is_a_source_error(label):
+            fast = _read_csv_fast(path, encoding, label)
         if fast is not None:
             return [fast]
     return [
@@ -65,7 +73,7 @@ def to_arrow(values: pd.Series) -> pa.Array:
 
 
 def _read_csv_fast(path: Path, encoding: str, label: str) -> Columns | None:
-    text, used = decode_bytes(path.read_bytes(), encoding, label=label)
+    text, used = decode_bytes(read_source_bytes(path, label, "csv"), encoding, label=label)
     blank = _LEADING_BLANK_LINES.match(text)
     body = text[blank.end() :] if blank else text
     if not body.strip():

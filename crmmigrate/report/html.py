@@ -12,6 +12,7 @@ from crmmigrate.report.model import RunReport, fill_rows
 from crmmigrate.report.page import chips, esc, num, page, severity, table
 from crmmigrate.report.reconciliation import ObjectFlow
 from crmmigrate.report.svg import COLORS, Link, Node, bar_list, column_chart, sankey, stacked_bar
+from crmmigrate.validate.verdict import LABEL
 
 TOP_RULES = 10
 STAGE_LABEL = {"clean": "cleaned", "validate": "validated", "load": "loaded"}
@@ -63,7 +64,7 @@ def _header(report: RunReport) -> str:
     v = report.validation
     vtext = "not run"
     if v is not None:
-        state = {True: "passed", False: "failed", None: "done"}[v.passed]
+        state = "done" if v.verdict is None else LABEL[v.verdict]
         vtext = f"{state} (fail on {v.fail_on or '?'}); " + ", ".join(
             f"{num(n)} {s}" for s, n in v.counts.items()
         )

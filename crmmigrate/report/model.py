@@ -194,7 +194,7 @@ def build_report(run: Run, rec: Reconciliation | None = None) -> RunReport:
     validation_file = run.path / VALIDATION
     validation = None
     if validation_file.is_file():
-        validation = summarise_validation(read_json(validation_file), with_values=False)
+        validation = summarise_validation(read_json(validation_file))
     return RunReport(
         reconciliation=rec,
         created_at=str(manifest.get("created_at", "")),

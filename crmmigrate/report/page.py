@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+# CJK system fonts after the Latin ones (the browser falls back glyph by glyph): without them a
+# machine with no CJK default font shows file names, sheets and labels in Chinese as boxes.
+CJK_FONTS = ('"PingFang TC", "Microsoft JhengHei", "Noto Sans CJK TC", "Noto Sans TC", '
+             '"Source Han Sans TC", "Microsoft YaHei", "Noto Sans CJK SC"')  # fmt: skip
+FONT_FAMILY = f'system-ui, -apple-system, "Segoe UI", Roboto, {CJK_FONTS}, sans-serif'
+MONO_FAMILY = f'ui-monospace, "SFMono-Regular", Menlo, Consolas, {CJK_FONTS}, monospace'
+
 CSS = """
 :root { --ink:#0f172a; --muted:#475569; --line:#e2e8f0; --ok:#15803d; --bad:#b91c1c;
         --warn:#b45309; --info:#1d4ed8; --bg:#f8fafc; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink);
-       font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans TC", sans-serif; }
+       font: 14px/1.45 __FONT__; }
 main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 48px; }
 header.top { display: flex; justify-content: space-between; align-items: flex-start; gap: 24px;
              padding-bottom: 4px; }
@@ -26,6 +33,7 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; color: var(--ink); }
 .verdict .word { font-size: 22px; display: block; margin-top: 4px; }
 .verdict small { display: block; font-weight: 400; margin-top: 4px; opacity: .92; }
 .verdict.ok { background: var(--ok); } .verdict.bad { background: var(--bad); }
+.verdict.warn { background: var(--warn); } .verdict.none { background: var(--muted); }
 table { border-collapse: collapse; width: 100%; background: #fff; margin: 6px 0 10px; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left;
          vertical-align: top; }
@@ -33,8 +41,7 @@ th { background: #f1f5f9; font-weight: 600; vertical-align: bottom; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.n, td code:not(.hash) { white-space: nowrap; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
-code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-              font-size: 12px; }
+code, .mono { font-family: __MONO__; font-size: 12px; }
 .hash { word-break: break-all; }
 .muted { color: var(--muted); }
 .yes { color: var(--ok); font-weight: 700; } .no { color: var(--bad); font-weight: 700; }
@@ -57,7 +64,7 @@ svg.chart { display: block; max-width: 100%; height: auto; }
 td svg.chart { display: inline-block; vertical-align: middle; max-width: none; }
 .counts span { margin-right: 14px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
-"""
+""".replace("__FONT__", FONT_FAMILY).replace("__MONO__", MONO_FAMILY)
 
 
 def esc(value: object) -> str:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from crmmigrate.report.page import FONT_FAMILY
+
 COLORS = {
     "source": "#64748b",
     "read": "#334155",
@@ -30,7 +32,9 @@ COLORS = {
     "findings": "#dc2626",
     "others": "#e2e8f0",
 }
-FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
+# the pages' font stack (CJK fonts included: node labels are source and object names)
+_FAMILY = FONT_FAMILY.replace('"', "'")  # inside a double-quoted attribute
+FONT = f'font-family="{_FAMILY}"'
 
 
 def _svg(name: str, width: float, height: float, title: str, body: list[str]) -> str:

@@ -1,7 +1,7 @@
 """``validation.html``: every finding per object and rule, from ``validation.json``.
 
-Values appear only when ``validation.json`` holds them (``--show-values``); otherwise the page
-identifies records by file and row only.
+Never a value, even when ``validation.json`` holds them (``--show-values``): the page identifies
+records by file, sheet and row only.
 """
 
 from __future__ import annotations
@@ -9,11 +9,31 @@ from __future__ import annotations
 from crmmigrate.report.page import esc, num, page, severity, table
 from crmmigrate.report.svg import stacked_bar
 from crmmigrate.report.validation_model import RuleSummary, ValidationSummary
+from crmmigrate.validate.verdict import why_not_enforced
+
+# the badge per verdict: css class, mark, word
+BADGE = {
+    "passed": ("ok", "✓", "passed"),
+    "failed": ("bad", "✗", "FAILED"),
+    "not-enforced": ("warn", "!", "errors not enforced"),
+    None: ("none", "–", "done"),
+}
+
+
+def _badge(summary: ValidationSummary, total: int) -> str:
+    """The verdict box: never "passed" over errors that --fail-on never let through."""
+    css, mark, word = BADGE[summary.verdict]
+    notes = [f"{num(total)} findings"]
+    if summary.verdict == "not-enforced":
+        notes.append(esc(why_not_enforced(summary.counts.get("error", 0))))
+    small = "".join(f"<small>{n}</small>" for n in notes)
+    return (
+        f'<div class="verdict {css}" id="verdict"><span class="mark">{mark}</span>'
+        f'<span class="word">{word}</span>{small}</div>'
+    )
 
 
 def render_validation(summary: ValidationSummary, *, run_id: str) -> str:
-    state = {True: "passed", False: "FAILED", None: "done"}[summary.passed]
-    css = {"passed": "ok", "FAILED": "bad"}.get(state, "ok")
     counts = "".join(f"<span>{severity(s)} {num(n)}</span>" for s, n in summary.counts.items())
     total = sum(summary.counts.values())
     bar = stacked_bar(
@@ -33,13 +53,10 @@ def render_validation(summary: ValidationSummary, *, run_id: str) -> str:
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta)
     body = [
         f'<header class="top"><div><h1>Validation report</h1><dl class="meta">{dl}</dl></div>'
-        f'<div class="verdict {css}" id="verdict"><span class="mark">'
-        f'{"✓" if css == "ok" else "✗"}</span><span class="word">{state}</span>'
-        f"<small>{num(total)} findings</small></div></header>",
+        f"{_badge(summary, total)}</header>",
         f'<p class="counts">{counts}</p>{bar}',
     ]
     show_threshold = any(r.threshold is not None or r.failed is not None for r in summary.rules)
-    show_values = any(r.sample_values for r in summary.rules)
     objects = sorted({r.object for r in summary.rules} | set(summary.records))
     for obj in objects:
         found = [r for r in summary.findings if r.object == obj]
@@ -51,7 +68,7 @@ def render_validation(summary: ValidationSummary, *, run_id: str) -> str:
             f'<p class="note">{note}{len(found)} rules with findings, {len(passed)} passed.</p>'
         )
         if found:
-            body.append(_findings_table(obj, found, records, show_threshold, show_values))
+            body.append(_findings_table(obj, found, records, show_threshold))
         if passed:
             rows = [
                 [f"<code>{esc(r.code)}</code>", esc(r.field or "–"), esc(r.threshold or "–")]
@@ -66,13 +83,8 @@ def render_validation(summary: ValidationSummary, *, run_id: str) -> str:
         body.append('<h2>Findings</h2><p class="muted">No findings: every rule passed.</p>')
     body.append(
         "<footer>Written by crmmigrate from validation.json. Each finding names its record by "
-        "source file and row; every finding is listed in validation.json"
-        + (
-            "; sample values are shown because the run was validated with --show-values."
-            if show_values
-            else ", without values."
-        )
-        + "</footer>"
+        "source file, sheet and row; every finding is listed in validation.json. This page "
+        "never shows values (--show-values adds them to validation.json only).</footer>"
     )
     return page(f"Validation — run {run_id}", body)
 
@@ -82,13 +94,10 @@ def _findings_table(
     rules: list[RuleSummary],
     records: int | None,
     show_threshold: bool,
-    show_values: bool,
 ) -> str:
     headers = ["severity", "rule", "field", "records", "% rows", "", "e.g. file:row"]
     if show_threshold:
         headers += ["threshold", "over it"]
-    if show_values:
-        headers.append("sample values")
     rows = []
     for r in rules:
         pct = stacked_bar(
@@ -110,7 +119,5 @@ def _findings_table(
         if show_threshold:
             over = {True: '<span class="no">yes</span>', False: "no", None: "–"}[r.failed]
             cells += [esc(r.threshold or "–"), over]
-        if show_values:
-            cells.append("".join(f"<div><code>{esc(v)}</code></div>" for v in r.sample_values))
         rows.append(cells)
     return table(headers, rows, numeric=[3, 4])

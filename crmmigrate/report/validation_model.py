@@ -2,8 +2,8 @@
 
 Tolerant by design: the validation stage owns that file and may add keys (``threshold``,
 ``failed`` per rule, …); unknown keys are ignored, missing ``rules`` are rebuilt from the
-findings. Values are read only when asked (``with_values``) and only if the file holds them,
-which it does only with ``--show-values``.
+findings. Values are never read: ``validation.json`` holds them with ``--show-values``, but no
+report shows them.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from crmmigrate.validate.findings import location
+from crmmigrate.validate.verdict import Verdict, judge
 
 VALIDATION = "validation.json"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -28,10 +31,9 @@ class RuleSummary:
     title: str
     count: int
     percent: float
-    sample_rows: tuple[str, ...]  # "file:row"
+    sample_rows: tuple[str, ...]  # "file:row", "file[sheet]:row"
     threshold: str | None = None
     failed: bool | None = None
-    sample_values: tuple[str, ...] = ()  # only with_values, only if validation.json has them
 
     @property
     def target(self) -> str:
@@ -67,6 +69,13 @@ class ValidationSummary:
     validated_at: str = ""
 
     @property
+    def verdict(self) -> Verdict | None:
+        """The badge (see ``validate.verdict``); None when validation.json says no verdict."""
+        if self.passed is None:
+            return None
+        return judge(self.passed, self.fail_on, self.counts.get("error", 0))
+
+    @property
     def findings(self) -> tuple[RuleSummary, ...]:
         """The rules that found something (validation.json may also list rules that passed)."""
         return tuple(r for r in self.rules if r.count > 0)
@@ -85,15 +94,14 @@ class ValidationSummary:
         }
 
 
-def summarise_validation(data: dict[str, Any], *, with_values: bool) -> ValidationSummary:
-    """The summary of a parsed ``validation.json``."""
+def summarise_validation(data: dict[str, Any]) -> ValidationSummary:
+    """The summary of a parsed ``validation.json``; never its values."""
     findings = [f for f in data.get("findings", []) if isinstance(f, dict)]
     records = {str(k): int(v) for k, v in (data.get("records") or {}).items()}
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
         raw_rules = _rules_from_findings(findings, records)
-    values = _values_by_rule(findings) if with_values else None
-    rules = [_rule(r, records, values) for r in raw_rules if isinstance(r, dict)]
+    rules = [_rule(r, records) for r in raw_rules if isinstance(r, dict)]
     rules.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), -r.count, r.object, r.field))
     errors: dict[str, set[str]] = defaultdict(set)
     for f in findings:
@@ -117,11 +125,7 @@ def summarise_validation(data: dict[str, Any], *, with_values: bool) -> Validati
     )
 
 
-def _rule(
-    raw: dict[str, Any],
-    records: dict[str, int],
-    values: dict[tuple[str, str, str], list[str]] | None,
-) -> RuleSummary:
+def _rule(raw: dict[str, Any], records: dict[str, int]) -> RuleSummary:
     obj, fname, code = str(raw.get("object", "")), str(raw.get("field") or ""), str(raw["code"])
     count = int(raw.get("count", 0))
     percent = raw.get("percent")
@@ -129,9 +133,6 @@ def _rule(
         percent = round(100.0 * count / (records.get(obj) or 1), 2)
     threshold = raw.get("threshold", raw.get("max_failures"))
     failed = raw.get("failed")
-    samples: list[Any] = []
-    if values is not None:  # values are customer data: only when asked for
-        samples = raw.get("sample_values") or values.get((obj, fname, code), [])
     return RuleSummary(
         code=code,
         severity=str(raw.get("severity", "")),
@@ -143,7 +144,6 @@ def _rule(
         sample_rows=tuple(str(s) for s in raw.get("sample_rows", []))[:SAMPLES],
         threshold=None if threshold is None else str(threshold),
         failed=None if failed is None else bool(failed),
-        sample_values=tuple(str(v) for v in samples)[:SAMPLES],
     )
 
 
@@ -168,18 +168,12 @@ def _rules_from_findings(
             "severity": sev,
             "count": len(group),
             "percent": round(100.0 * len(group) / (records.get(obj) or 1), 2),
-            "sample_rows": [f"{g.get('source_file')}:{g.get('source_row')}" for g in group[:5]],
+            "sample_rows": [_where(g) for g in group[:SAMPLES]],
         }
         for (obj, fname, code, sev), group in groups.items()
     ]
 
 
-def _values_by_rule(findings: list[dict[str, Any]]) -> dict[tuple[str, str, str], list[str]]:
-    out: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for f in findings:
-        if f.get("value") is None:
-            continue
-        key = (str(f.get("object", "")), str(f.get("field") or ""), str(f.get("code", "")))
-        if len(out[key]) < SAMPLES:
-            out[key].append(str(f["value"]))
-    return out
+def _where(finding: dict[str, Any]) -> str:
+    keys = ("source_file", "source_sheet", "source_row", "source")
+    return location(*(finding.get(k) for k in keys))

@@ -37,7 +37,7 @@ def write_reports(run: Run, rec: Reconciliation | None = None) -> WrittenReports
     write_text_atomic(files[1], render_reconciliation(report))
     validation = run.path / VALIDATION
     if validation.is_file():
-        summary = summarise_validation(read_json(validation), with_values=True)
+        summary = summarise_validation(read_json(validation))
         files.append(run.path / VALIDATION_HTML)
         write_text_atomic(files[-1], render_validation(summary, run_id=run.run_id))
     return WrittenReports(report, tuple(files))

@@ -270,6 +270,9 @@ def _create_guests(
         )
     customers = pd.concat([customers, new], ignore_index=True)
     customers = customers.astype(object).where(customers.notna(), None)
+    # a created customer has no source row: the others keep whole numbers (not 9.0)
+    if "_source_row" in customers.columns:
+        customers["_source_row"] = customers["_source_row"].astype("Int64")
 
     orders = orders.copy()
     before = orders[ref_field].copy()
@@ -297,7 +300,9 @@ def _phone_fields(phones: pd.Series, fields: set[str]) -> dict[str, pd.Series]:
             return False
 
     distinct = phones.dropna().unique()
-    mobile = phones.map({n: is_mobile(n) for n in distinct}).fillna(False).astype(bool)
+    # a boolean array built whole: mapping then fillna would upcast an all-missing column
+    lookup = {n: is_mobile(n) for n in distinct}
+    mobile = phones.map(lookup).eq(True)
     return {"mobile_phone": phones.where(mobile, None), "phone": phones.where(~mobile, None)}
 
 

@@ -23,6 +23,39 @@ FINDING_COLUMNS = [
 ]
 # Kept in memory beside the findings; written to validation.json only with --show-values.
 VALUE = "value"
+# where a record that crmmigrate made (a guest customer from orders) stands instead of file:row
+CREATED = "created by {source}, no source row"
+
+
+def location(file: object, sheet: object, row: object, source: object = None) -> str:
+    """Where a record came from, as a person finds it: ``orders.xlsx[2024-01]:12``.
+
+    The sheet is named for workbooks; a record with no source row (made by crmmigrate) says so.
+    """
+    if _blank(row) or _blank(file):
+        return CREATED.format(source="crmmigrate" if _blank(source) else source)
+    where = str(file) if _blank(sheet) else f"{file}[{sheet}]"
+    return f"{where}:{int(row) if isinstance(row, float) else row}"
+
+
+def _blank(value: object) -> bool:
+    """None, NaN, pandas' NA or an empty string: how a missing lineage cell can read back."""
+    return (
+        value is None
+        or value is pd.NA
+        or value == ""
+        or (isinstance(value, float) and np.isnan(value))
+    )
+
+
+def row_numbers(rows: pd.Series) -> np.ndarray:
+    """Source rows as ints, None where there is none.
+
+    A clean frame holding created records (no source row) reads ``_source_row`` back as floats
+    with NaN: ``9.0`` must still be row 9.
+    """
+    numbers = pd.to_numeric(rows, errors="coerce").astype("Int64")
+    return numbers.astype(object).where(numbers.notna(), None).to_numpy()
 
 
 def empty_findings() -> pd.DataFrame:
@@ -77,7 +110,7 @@ def findings_for(
             "source": hit["_source"].to_numpy(),
             "source_file": hit["_source_file"].to_numpy(),
             "source_sheet": hit["_source_sheet"].to_numpy(),
-            "source_row": hit["_source_row"].to_numpy(),
+            "source_row": row_numbers(hit["_source_row"]),
             "source_key": hit["_source_key"].to_numpy(),
             "message": message,
             VALUE: None if offending is None else offending.loc[mask].to_numpy(),

@@ -30,8 +30,15 @@ from crmmigrate.validate.catalogue import (
     Severity,
 )
 from crmmigrate.validate.checks import CHECKS
-from crmmigrate.validate.findings import FINDING_COLUMNS, VALUE, empty_findings, findings_for
+from crmmigrate.validate.findings import (
+    FINDING_COLUMNS,
+    VALUE,
+    empty_findings,
+    findings_for,
+    location,
+)
 from crmmigrate.validate.rules import RuleContext, RuleSet, allowed_failures
+from crmmigrate.validate.verdict import Verdict, judge
 
 # Format checks for frames the pipeline did not standardise (no _invalid markers).
 FORMAT_CODES = frozenset(
@@ -84,6 +91,11 @@ class ValidationResult:
     @property
     def passed(self) -> bool:
         return not any(rule["failed"] for rule in self.by_rule())
+
+    @property
+    def verdict(self) -> Verdict:
+        """What the badge says: ``passed`` is not said of errors that --fail-on never let by."""
+        return judge(self.passed, self.fail_on, self.counts()["error"])
 
     def failed_rules(self) -> list[str]:
         """``object.field rule`` of every check that failed the run."""
@@ -144,12 +156,7 @@ class ValidationResult:
                     "failed": self._fails(spec.severity, over),
                     "detail": detail,
                     "sample_record_ids": [] if head is None else head["record_id"].tolist(),
-                    "sample_rows": []
-                    if head is None
-                    else [
-                        f"{file}:{row}"
-                        for file, row in zip(head["source_file"], head["source_row"], strict=True)
-                    ],
+                    "sample_rows": [] if head is None else _locations(head),
                 }
             )
         rows.sort(
@@ -192,7 +199,15 @@ class ValidationResult:
         }
 
 
-def _marker_findings(frame: pd.DataFrame, obj_name: str, obj: ObjectDef) -> list[pd.DataFrame]:
+def _locations(findings: pd.DataFrame) -> list[str]:
+    """``file[sheet]:row`` of each finding (see ``findings.location``)."""
+    columns = ("source_file", "source_sheet", "source_row", "source")
+    return [location(*where) for where in zip(*(findings[c] for c in columns), strict=True)]
+
+
+def _marker_findings(
+    frame: pd.DataFrame, obj_name: str, obj: ObjectDef, severities: Mapping[str, Severity]
+) -> list[pd.DataFrame]:
     """Findings for the values the standardisers marked invalid or flagged (``field:code``)."""
     out: list[pd.DataFrame] = []
     types = {**{n: f.type for n, f in obj.fields.items()},
@@ -217,23 +232,29 @@ def _marker_findings(frame: pd.DataFrame, obj_name: str, obj: ObjectDef) -> list
                                          reasons=reasons, severity=severity))  # fmt: skip
             else:
                 code = INVALID_BY_TYPE.get(types.get(str(field), ""), "flagged-value")
+                level = severities.get(code)
                 out.append(findings_for(frame, obj_name, str(field), mask, code,
-                                         reasons=reasons))  # fmt: skip
+                                         reasons=reasons, severity=level))  # fmt: skip
     return out
 
 
 def _schema_checks(
-    frame: pd.DataFrame, obj_name: str, obj: ObjectDef
+    frame: pd.DataFrame, obj_name: str, obj: ObjectDef, severities: Mapping[str, Severity]
 ) -> tuple[list[pd.DataFrame], list[CheckSpec]]:
     parts: list[pd.DataFrame] = []
     specs: list[CheckSpec] = []
 
     def declare(fname: str, code: str) -> None:
-        specs.append(CheckSpec(code, obj_name, fname, code, CATALOGUE[code].severity))
+        level = severities.get(code, CATALOGUE[code].severity)
+        specs.append(CheckSpec(code, obj_name, fname, code, level))
+
+    def found(fname: str, mask: np.ndarray, code: str, **fmt: Any) -> pd.DataFrame:
+        return findings_for(frame, obj_name, fname, mask, code, severity=severities.get(code),
+                            **fmt)  # fmt: skip
 
     has_markers = INVALID in frame.columns
     if has_markers:
-        parts.extend(_marker_findings(frame, obj_name, obj))
+        parts.extend(_marker_findings(frame, obj_name, obj, severities))
         for fname, fdef in obj.fields.items():
             if fdef.type in INVALID_BY_TYPE:
                 declare(fname, INVALID_BY_TYPE[fdef.type])
@@ -249,9 +270,7 @@ def _schema_checks(
                 declare(fname, code)
                 mask = check(values, fdef)
                 if mask.any():
-                    parts.append(
-                        findings_for(frame, obj_name, fname, mask, code, max_length=fdef.max_length)
-                    )
+                    parts.append(found(fname, mask, code, max_length=fdef.max_length))
         status_col = f"_ref_{fname}_status"
         if fdef.type == "reference" and status_col in frame.columns:
             for status, code in (
@@ -261,9 +280,7 @@ def _schema_checks(
                 declare(fname, code)
                 mask = (frame[status_col] == status).to_numpy()
                 if mask.any():
-                    parts.append(
-                        findings_for(frame, obj_name, fname, mask, code, target=fdef.object)
-                    )
+                    parts.append(found(fname, mask, code, target=fdef.object))
     return parts, specs
 
 
@@ -320,14 +337,20 @@ def validate_frames(
     read: Mapping[str, int] | None = None,
     run_date: dt.date | None = None,
     show_values: bool = False,
+    severities: Mapping[str, Severity] | None = None,
 ) -> ValidationResult:
-    """Check every object's clean frame against the schema and the rules, in one pass."""
+    """Check every object's clean frame against the schema and the rules, in one pass.
+
+    ``severities`` overrides the catalogue's default severity per finding code (the project's,
+    from ``validate.severities``)."""
     parts: list[pd.DataFrame] = []
     specs: list[CheckSpec] = []
     for obj_name in schema.load_order:
         frame = frames.get(obj_name)
         if frame is not None:
-            found, declared = _schema_checks(frame, obj_name, schema.objects[obj_name])
+            found, declared = _schema_checks(
+                frame, obj_name, schema.objects[obj_name], severities or {}
+            )
             parts.extend(found)
             specs.extend(declared)
     ctx = RuleContext(frames, schema, read or {}, run_date or dt.date.today())

@@ -127,7 +127,7 @@ def test_init_json_equals_the_library_result(runner: CliRunner, in_tmp: Path) ->
     result = runner.invoke(app, ["init", "out", *args, "--json"])
     assert result.exit_code == 0, result.stderr
     expected = init_project(Path("out"), ["contacts.csv", "erp.csv"], force=True).to_dict()
-    assert json.loads(result.stdout) == expected
+    assert json.loads(result.stdout) == {"json_version": 1, **expected}
     assert expected["config"] == str(Path("out") / "crmmigrate.yaml")
     names = [(s["name"], s["object"], s["key"]) for s in expected["sources"]]
     assert names == [("contacts", "contacts", "Contact ID"), ("erp", "accounts", "客戶編號")]
@@ -171,7 +171,7 @@ def test_profile_json_equals_the_library_result(runner: CliRunner, in_tmp: Path)
     result = runner.invoke(app, ["profile", "*.csv", "--json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data == profile_files(["*.csv"]).to_dict()
+    assert data == {"json_version": 1, **profile_files(["*.csv"]).to_dict()}
     assert [f["path"] for f in data["files"]] == ["contacts.csv", "erp.csv"]
     assert data["files"][1]["encoding"] == "cp950"
     assert PLANTED not in result.stdout
@@ -220,7 +220,10 @@ def test_profile_show_values_gating(runner: CliRunner, in_tmp: Path) -> None:
     assert PLANTED in (in_tmp / "shown.html").read_text(encoding="utf-8")
     as_json = runner.invoke(app, ["profile", "erp.csv", "--show-values", "--json"])
     assert PLANTED in as_json.stdout
-    assert json.loads(as_json.stdout) == profile_files(["erp.csv"], show_values=True).to_dict()
+    assert json.loads(as_json.stdout) == {
+        "json_version": 1,
+        **profile_files(["erp.csv"], show_values=True).to_dict(),
+    }
 
 
 def test_profile_html_is_self_contained(runner: CliRunner, in_tmp: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +35,22 @@ def test_version() -> None:
     assert result.stdout.startswith("crmmigrate ")
 
 
+def test_version_imports_nothing_heavy() -> None:
+    """--version answered in well under 0.3 s: it must not import the pipeline (which takes
+    seconds); checked by what is imported, not by a timing that depends on the machine."""
+    code = (
+        "import sys; sys.argv = ['crmmigrate', '--version']\n"
+        "from crmmigrate.cli.main import main; main()\n"
+        "heavy = [m for m in ('pandas', 'sqlalchemy', 'phonenumbers', 'typer', 'rich', 'pyarrow')"
+        " if m in sys.modules]\n"
+        "print(heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    version, heavy = done.stdout.splitlines()
+    assert version.startswith("crmmigrate ")
+    assert heavy == "[]"
+
+
 def test_every_command_has_help() -> None:
     commands = (
         "init",
@@ -44,6 +62,7 @@ def test_every_command_has_help() -> None:
         "report",
         "run",
         "schema",
+        "rules",
     )
     for command in commands:
         result = invoke(command, "--help")
@@ -183,3 +202,60 @@ def test_schema_prints_json_schema() -> None:
 
 def test_base_config_is_valid() -> None:
     assert "version: 1" in BASE_CONFIG
+
+
+def test_every_json_payload_has_one_versioned_shape(project: Path) -> None:
+    """README "Machine-readable output": json_version 1; ``objects`` a list of
+    {"object": name, ...counts} wherever it appears; an error is a payload too."""
+    payloads = {}
+    for command in (("clean",), ("validate", "--fail-on", "never"), ("load",), ("report",)):
+        result = invoke(*command, "--json", "--quiet")
+        assert result.exit_code == 0, (command, result.output)
+        payloads[command[0]] = json.loads(result.stdout)
+    for name, payload in payloads.items():
+        assert payload["json_version"] == 1, name
+        if "objects" in payload:
+            assert isinstance(payload["objects"], list), name
+            assert all(isinstance(o["object"], str) for o in payload["objects"]), name
+    clean = {o["object"]: o for o in payloads["clean"]["objects"]}
+    assert clean["contacts"]["read"] == 3
+    failed = invoke("validate", "no-such-run", "--json")
+    assert failed.exit_code == 2
+    assert json.loads(failed.stdout) == {
+        "json_version": 1,
+        "error": {
+            "exit_code": 2,
+            "message": "no-such-run: no such run",
+            "hint": f"list the runs in {Path('runs')}",
+        },
+    }
+
+
+def test_load_takes_the_configs_batch_size(
+    make_project: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = BASE_CONFIG.replace(
+        "target: {url: sqlite:///crm.db}", "target: {url: sqlite:///crm.db, batch_size: 2}"
+    )
+    path = make_project(config)
+    monkeypatch.chdir(path.parent)
+    assert invoke("clean", "--quiet").exit_code == 0
+    assert invoke("validate", "--quiet", "--fail-on", "never").exit_code == 0
+    assert invoke("load", "--quiet").exit_code == 0
+    run = sorted((path.parent / "runs").iterdir())[-1]
+    stage = json.loads((run / "manifest.json").read_text("utf-8"))["stages"]["load"]
+    assert stage["batch_size"] == 2  # was 1,000 whatever the config said
+    assert invoke("load", "--quiet", "--batch-size", "5").exit_code == 0
+    stage = json.loads((run / "manifest.json").read_text("utf-8"))["stages"]["load"]
+    assert stage["batch_size"] == 5
+
+
+def test_records_left_out_by_validation_are_reported_and_exit_0(project: Path) -> None:
+    assert invoke("clean", "--quiet").exit_code == 0
+    assert invoke("validate", "--quiet", "--fail-on", "never").exit_code == 0
+    result = invoke("load")
+    assert result.exit_code == 0
+    errors = sorted(Path("runs").iterdir())[-1] / "load" / "errors.csv"
+    assert result.stderr == (
+        f"2 records with validation errors were not loaded; listed in {errors}\n"
+    )

@@ -29,6 +29,8 @@ def make_run(runs_dir: Path, run_id: str, frames: dict[str, pd.DataFrame]) -> Ru
     path = runs_dir / run_id
     (path / "config").mkdir(parents=True)
     (path / "clean").mkdir()
+    (path / "backup").mkdir()
+    (path / "backup" / "SHA256SUMS").write_text("", "utf-8")  # a run from frames backs up nothing
     shutil.copy(CRM_DEFAULT, path / "config" / "target_schema.yaml")
     for name, frame in frames.items():
         frame.to_parquet(path / "clean" / f"{name}.parquet", index=False)
@@ -40,7 +42,10 @@ def make_run(runs_dir: Path, run_id: str, frames: dict[str, pd.DataFrame]) -> Ru
         "run_id": run_id,
         "config": str(runs_dir / "crmmigrate.yaml"),
         "config_hash": "test",
-        "stages": {"clean": {"objects": counts}, "validate": {"status": "passed"}},
+        "stages": {
+            "clean": {"status": "done", "objects": counts},
+            "validate": {"status": "passed"},
+        },
     }
     (path / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     return Run(path)

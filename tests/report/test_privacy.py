@@ -1,4 +1,4 @@
-"""The HTML reports hold no customer values — unless validation.json carries them."""
+"""The reports hold no customer values, even when validation.json carries them."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def test_reports_never_show_values(tiny_run: RunResult) -> None:
     assert "contacts.csv:6" in _text(tiny_run, "validation.html")
 
 
-def test_values_appear_only_in_validation_html_with_show_values(tiny_run: RunResult) -> None:
+def test_values_in_validation_json_stay_out_of_every_report(tiny_run: RunResult) -> None:
+    """validation.json holds values with --show-values; no HTML page shows them, nor the JSON."""
     run = tiny_run.clean.run
     path = run.path / "validation.json"
     original = path.read_text("utf-8")
@@ -35,7 +36,7 @@ def test_values_appear_only_in_validation_html_with_show_values(tiny_run: RunRes
     try:
         path.write_text(json.dumps(data), "utf-8")
         write_reports(run)
-        assert PLANTED[1] in _text(tiny_run, "validation.html")
+        assert PLANTED[1] not in _text(tiny_run, "validation.html")
         assert PLANTED[1] not in _text(tiny_run, "reconciliation.html")
         assert PLANTED[1] not in _text(tiny_run, "reconciliation.json")
     finally:

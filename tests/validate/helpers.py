@@ -85,4 +85,6 @@ def make_run(root: Path, *, rules_file: Path | None = GOLDEN / "validate.yaml") 
         "stages": {"clean": {"status": "done", "objects": objects}},
     }
     (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (run / "backup").mkdir(exist_ok=True)
+    (run / "backup" / "SHA256SUMS").write_text("", encoding="utf-8")  # made from frames: no sources
     return run

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -97,6 +98,29 @@ def test_show_values_only_in_the_json_file(run: Path) -> None:
     as_json = invoke("validate", str(run), "--show-values", "--json", "--fail-on", "never")
     assert "cy.example.com" not in as_json.stdout
     assert "cy.example.com" not in (run / "junit.xml").read_text("utf-8")
+
+
+PLANTED = "zqx.planted.9431"  # a distinctive e-mail (no @): invalid-email and corporate-email
+
+
+def test_show_values_never_reach_validation_html(run: Path) -> None:
+    contacts = run / "clean" / "contacts.parquet"
+    frame = pd.read_parquet(contacts)
+    frame.loc[frame["email"] == "cy.example.com", "email"] = PLANTED  # row 4, marked no-at-sign
+    frame.to_parquet(contacts, index=False)
+    shown = invoke("validate", str(run), "--fail-on", "never", "--show-values")
+    written = json.loads((run / "validation.json").read_text("utf-8"))
+    assert {f["code"] for f in written["findings"] if f["value"] == PLANTED} == {
+        "invalid-email",
+        "regex-mismatch",
+    }
+    html = (run / "validation.html").read_text("utf-8")
+    assert PLANTED not in html
+    assert "legacy/contacts.csv:4" in html  # the finding is there, by position
+    assert "never shows values (--show-values adds them to validation.json only)" in html
+    for name in ("reconciliation.html", "reconciliation.json", "junit.xml"):
+        assert PLANTED not in (run / name).read_text("utf-8"), name
+    assert PLANTED not in shown.output
 
 
 def test_junit_xml_parses_with_one_case_per_rule_and_object(run: Path) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from crmmigrate.errors import ConfigError
 from crmmigrate.frames import concat_rows
+from crmmigrate.progress import Progress, no_progress
 from crmmigrate.target_schema import TargetSchema
 from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.dedupe.compare import LEVELS
@@ -153,6 +154,7 @@ def dedupe_objects(
     rules: DedupeRules,
     decisions: pd.DataFrame,
     log: ChangeLog,
+    progress: Progress = no_progress,
 ) -> DedupeOutcome:
     """Find and merge duplicates in every object with rules, then run the cross-object links."""
     out_frames = dict(frames)
@@ -172,7 +174,9 @@ def dedupe_objects(
         result = find_duplicates(
             data, spec, id_column="external_id",
             decisions=decisions[decisions["object"] == obj_name],
+            progress=progress, label=obj_name,
         )  # fmt: skip
+        progress(f"merging duplicates in {obj_name}")
         by_id = result.clusters.set_index("record_id")
         key = frame["external_id"].map(by_id["cluster_id"])
         seconds = {f: d.second for f, d in obj.fields.items() if d.second}

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmmigrate.progress import Progress, no_progress
 from crmmigrate.transform.dedupe import model as fs
 from crmmigrate.transform.dedupe.autoblock import Choice, choose_rules
 from crmmigrate.transform.dedupe.blocking import (
@@ -114,12 +115,15 @@ class _Pairs:
         )
 
     def levels(
-        self, left: np.ndarray, right: np.ndarray
+        self, left: np.ndarray, right: np.ndarray, progress: Callable[[int], None] | None = None
     ) -> tuple[np.ndarray, list[np.ndarray | None]]:
-        """Level matrix (pairs × comparisons) and, per comparison, the agreeing value's code."""
+        """Level matrix (pairs × comparisons) and, per comparison, the agreeing value's code;
+        ``progress`` hears how many comparisons are done."""
         levels = np.empty((len(left), len(self.columns)), dtype=np.int8)
         agreed: list[np.ndarray | None] = []
         for k, (comp, column) in enumerate(zip(self.spec.comparisons, self.columns, strict=True)):
+            if progress is not None:
+                progress(k)
             levels[:, k], got = compare(
                 comp.kind, column.uniques, column.codes[left], column.codes[right], self.variants[k]
             )
@@ -174,8 +178,13 @@ def find_duplicates(
     spec: ObjectSpec | dict[str, Any],
     id_column: str = "record_id",
     decisions: pd.DataFrame | None = None,
+    progress: Progress = no_progress,
+    label: str = "records",
 ) -> DedupeResult:
     """Cluster the records of ``frame`` into entities; see the module docs for the steps.
+
+    ``progress`` hears each step (``label`` names what is deduplicated) and, while candidate
+    pairs are compared, how many comparisons of the spec are done.
 
     ``decisions`` (columns ``left``, ``right``, ``decision`` = match|distinct, ids from
     ``id_column``) override the model for those pairs: a match always joins, a distinct pair
@@ -209,6 +218,7 @@ def find_duplicates(
     timings["prepare"] = time.monotonic() - t0
 
     t0 = time.monotonic()
+    progress(f"finding duplicates in {label}: choosing blocking keys")
     keys = KeyCodes(data, spec.sets)
     choice = choose_rules(spec, data, keys) if spec.blocking == "auto" else None
     rules = [c.rule for c in choice.rules] if choice is not None else spec.rules
@@ -228,8 +238,12 @@ def find_duplicates(
 
     t0 = time.monotonic()
     pairs = _Pairs(keys, spec)
-    levels, agreed = pairs.levels(left, right)
+    step = f"finding duplicates in {label}: comparing {len(left):,} candidate pairs"
+    total = len(spec.comparisons)
+    levels, agreed = pairs.levels(left, right, lambda k: progress(step, k, total, "fields"))
+    progress(step, total, total, "fields")
     timings["compare"] = time.monotonic() - t0
+    progress(f"finding duplicates in {label}: scoring")
 
     t0 = time.monotonic()
     names = [c.field for c in spec.comparisons]
@@ -303,6 +317,7 @@ def find_duplicates(
         lev, agr = pairs.levels(a, b)
         return gate(a, b, lev, agr, weigh(lev, agr, fs.pattern_weights(model, lev, groups)))
 
+    progress(f"finding duplicates in {label}: clustering")
     labels, split = cluster(n, left, right, weight, threshold, score_extra)
     timings["cluster"] = time.monotonic() - t0
 

@@ -21,7 +21,6 @@ from importlib import resources
 import pandas as pd
 import pycountry
 import yaml
-from phonenumbers import geocoder
 from phonenumbers.phonenumberutil import SUPPORTED_REGIONS
 
 from crmmigrate.transform.standardise._keys import fold
@@ -75,6 +74,9 @@ def _lookup() -> dict[str, str]:
             add(name, code)
             for tr in translations:
                 add(tr.gettext(name) if name else None, code)
+    # geocoder loads every region's place names (0.5 s): only when the table is first built
+    from phonenumbers import geocoder
+
     for region in SUPPORTED_REGIONS:
         if region.isalpha() and len(region) == 2:
             add(region, region)

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crmmigrate.progress import Progress, no_progress
 from crmmigrate.target_schema import CompositeDef, FieldDef, ObjectDef
 from crmmigrate.transform.changes import Cells, ChangeLog, Labels
 from crmmigrate.transform.standardise.base import STATUSES, Standardised
@@ -163,8 +164,10 @@ class FrameStandardiser:
         ctx: SourceContext,
         log: ChangeLog,
         stats: dict[str, FieldStats],
+        progress: Progress = no_progress,
     ) -> None:
         self.frame = frame
+        self.progress = progress
         self.obj_name = obj_name
         self.obj = obj
         self.ctx = ctx
@@ -237,8 +240,15 @@ class FrameStandardiser:
         started = time.perf_counter()
         step()
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+        self._done += 1
+        self.progress(self._step, self._done, self._total, "fields")
 
     def run(self) -> pd.DataFrame:
+        columns = set(self.frame.columns)
+        self._step = f"standardising {self.ctx.name}"
+        self._total = len(columns & (set(self.obj.fields) | set(self.obj.composites)))
+        self._done = 0
+        self.progress(self._step, 0, self._total, "fields")
         for fname, fdef in self.obj.fields.items():
             if fdef.type == "country" and fname in self.frame.columns:
                 self._timed(fname, lambda f=fname, d=fdef: self.standardise_field(f, d))  # type: ignore[misc]
@@ -433,6 +443,7 @@ def standardise_frame(
     *,
     log: ChangeLog,
     stats: dict[str, FieldStats],
+    progress: Progress = no_progress,
 ) -> pd.DataFrame:
     """Standardise every mapped field of one source's frame."""
-    return FrameStandardiser(frame, obj_name, obj, ctx, log, stats).run()
+    return FrameStandardiser(frame, obj_name, obj, ctx, log, stats, progress).run()

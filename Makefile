@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-floors compat lint format typecheck bench bench-load bench-dedupe clean docs
+.PHONY: help setup demo test test-floors compat lint format typecheck bench bench-commands bench-smoke bench-load bench-dedupe clean docs
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,12 @@ bench: $(STAMP) ## Run the benchmarks; results go to benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/bench_fill.py
 	$(BIN)/python benchmarks/bench_customers.py
 	$(MAKE) bench-load
+
+bench-commands: $(STAMP) ## clean, validate, load through the CLI at 1M rows beside their baselines (two generators)
+	$(BIN)/python benchmarks/bench_commands.py --rows 1000000 --write
+
+bench-smoke: $(STAMP) ## The same at 100k rows, figures printed only (run in CI: a slowdown shows in the log)
+	$(BIN)/python benchmarks/bench_commands.py --smoke
 
 bench-load: $(STAMP) ## Load 1M contacts into PostgreSQL (127.0.0.1, if reachable) and SQLite
 	$(BIN)/python benchmarks/bench_load.py --rows 1000000 --batch 10000

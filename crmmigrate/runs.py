@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,13 @@ def new_run_id(now: dt.datetime | None = None) -> str:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON so that a reader (or a crash) never sees half a file."""
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text so that a reader (or a crash) never sees half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", "utf-8")
+    tmp.write_text(text, "utf-8")
     os.replace(tmp, path)
 
 
@@ -202,12 +208,22 @@ def create_run(runs_dir: Path, *, config_path: Path, config_hash: str) -> Run:
             "run_id": run_id,
             "tool_version": __version__,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "created_ns": time.time_ns(),  # orders runs made within one second
             "config": str(config_path),
             "config_hash": config_hash,
             "stages": {},
         },
     )
     return run
+
+
+def _creation_order(path: Path) -> tuple[str, int, str]:
+    """Run ids sort by the second they were made in; within a second, by the manifest's clock."""
+    try:
+        created = int(read_json(path / MANIFEST).get("created_ns", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        created = 0
+    return path.name[:16], created, path.name
 
 
 def find_run(arg: str | None, runs_dir: Path) -> Run:
@@ -222,7 +238,7 @@ def find_run(arg: str | None, runs_dir: Path) -> Run:
                 return Run(candidate).require_complete()
         raise UsageError(f"{arg}: no such run", hint=f"list the runs in {runs_dir}")
     runs = (
-        sorted(p for p in runs_dir.glob("*") if (p / MANIFEST).is_file())
+        sorted((p for p in runs_dir.glob("*") if (p / MANIFEST).is_file()), key=_creation_order)
         if runs_dir.is_dir()
         else []
     )

@@ -42,7 +42,8 @@ from pathlib import Path
 
 from crmmigrate.pipeline.clean import RUN_CONFIG, read_clean_frames
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
-from crmmigrate.runs import Run, verify_run, write_json_atomic
+from crmmigrate.report.validation_model import summarise_validation
+from crmmigrate.runs import Run, verify_run, write_text_atomic
 from crmmigrate.target_schema import TargetSchema, load_target_schema
 from crmmigrate.validate.junit import junit_xml
 from crmmigrate.validate.rules import RuleSet, load_rules_file
@@ -109,7 +110,7 @@ def validate_run(
             show_values=show_values,
             severities=manifest.get("severities", {}),
         )
-        write_json_atomic(run.path / VALIDATION, result.to_dict())
+        write_text_atomic(run.path / VALIDATION, result.to_json())
         (run.path / JUNIT).write_text(junit_xml(result, run_id=run.run_id), encoding="utf-8")
         run.record_stage(
             "validate",
@@ -123,7 +124,9 @@ def validate_run(
                 "seconds": round(time.monotonic() - started, 3),
             },
         )
-        write_reconciliation(run, build_reconciliation(run))
+        # the summary from memory: validation.json is not read back
+        summary = summarise_validation({**result.header(), "findings": []})
+        write_reconciliation(run, build_reconciliation(run), summary)
     return result
 
 

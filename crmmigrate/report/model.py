@@ -9,7 +9,6 @@ clusters (record ids and source keys only), the load and the timings. ``reconcil
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,16 +183,18 @@ def fill_rows(stats: dict[str, Any]) -> list[tuple[str, str, int, int]]:
     return rows
 
 
-def build_report(run: Run, rec: Reconciliation | None = None) -> RunReport:
-    """Read the run once and assemble its report (``rec`` if the caller already built it)."""
+def build_report(
+    run: Run, rec: Reconciliation | None = None, validation: ValidationSummary | None = None
+) -> RunReport:
+    """Read the run once and assemble its report (``rec`` and ``validation`` if the caller
+    already has them)."""
     rec = rec or build_reconciliation(run)
     manifest = run.manifest()
     stages = manifest.get("stages", {})
     clean = stages.get("clean", {})
     load = stages.get("load")
     validation_file = run.path / VALIDATION
-    validation = None
-    if validation_file.is_file():
+    if validation is None and validation_file.is_file():
         validation = summarise_validation(read_json(validation_file))
     return RunReport(
         reconciliation=rec,
@@ -270,7 +271,7 @@ def _dedupe(path: Path, blocking: Path) -> DedupeSummary | None:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame = frame.reindex(columns=cols, fill_value="")
     sizes = frame.groupby("cluster_id", sort=False).size()
-    distribution = Counter(int(n) for n in sizes)
+    distribution = sizes.value_counts()
     largest = sizes[sizes > 1].sort_index().sort_values(ascending=False, kind="stable")
     examples = []
     for cluster_id in largest.index[:EXAMPLE_CLUSTERS]:
@@ -289,16 +290,16 @@ def _dedupe(path: Path, blocking: Path) -> DedupeSummary | None:
     # a cluster belongs to its survivor's object (a lead merged into a contact: contacts)
     ranked = frame.assign(_kept=frame["survivor"].str.lower() != "true")
     owner = ranked.sort_values("_kept", kind="stable").drop_duplicates("cluster_id")
-    owner_of = dict(zip(owner["cluster_id"], owner["object"], strict=True))
+    owners = owner.set_index("cluster_id")["object"]
+    per_cluster = pd.DataFrame({"object": owners.reindex(sizes.index).to_numpy(), "size": sizes})
+    counts = per_cluster.groupby(["object", "size"]).size()  # one pass, not one per cluster
     by_object: dict[str, dict[int, int]] = {}
-    for cluster_id, size in sizes.items():
-        obj = str(owner_of[str(cluster_id)])
-        counts = by_object.setdefault(obj, {})
-        counts[int(size)] = counts.get(int(size), 0) + 1
+    for (obj, size), n in zip(counts.index, counts.to_numpy(), strict=True):
+        by_object.setdefault(str(obj), {})[int(size)] = int(n)
     return DedupeSummary(
         records=len(frame),
         clusters=len(sizes),
-        sizes=dict(sorted(distribution.items())),
+        sizes=dict(sorted(zip(map(int, distribution.index), map(int, distribution), strict=True))),
         examples=tuple(examples),
         by_object={obj: dict(sorted(c.items())) for obj, c in sorted(by_object.items())},
         blocking=json.loads(blocking.read_text("utf-8")) if blocking.is_file() else {},

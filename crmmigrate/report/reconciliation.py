@@ -194,8 +194,9 @@ def _reason_labels(stage: pd.Series, reason: pd.Series) -> pd.Series:
     return labels
 
 
-def write_reconciliation(run: Run, rec: Reconciliation) -> None:
-    """Write reconciliation.json and the HTML reports (see ``report.write.write_reports``)."""
+def write_reconciliation(run: Run, rec: Reconciliation, validation: Any = None) -> None:
+    """Write reconciliation.json and the HTML reports (see ``report.write.write_reports``;
+    ``validation``: its ValidationSummary, when the caller has it)."""
     from crmmigrate.report.write import write_reports  # the report model builds on this module
 
-    write_reports(run, rec)
+    write_reports(run, rec, validation)

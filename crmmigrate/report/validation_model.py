@@ -107,6 +107,12 @@ def summarise_validation(data: dict[str, Any]) -> ValidationSummary:
     for f in findings:
         if f.get("severity") == "error":
             errors[str(f.get("object", ""))].add(str(f.get("record_id", "")))
+    given = data.get("error_records")  # written since json_version 1 runs carry it
+    error_records = (
+        {str(k): int(v) for k, v in sorted(given.items())}
+        if isinstance(given, dict)
+        else {obj: len(ids) for obj, ids in sorted(errors.items())}
+    )
     counts = data.get("counts")
     if not isinstance(counts, dict):
         counts = Counter(str(f.get("severity", "")) for f in findings)
@@ -119,7 +125,7 @@ def summarise_validation(data: dict[str, Any]) -> ValidationSummary:
         records_with_errors=int(
             data.get("records_with_errors", len(set().union(*errors.values())))
         ),
-        error_records={obj: len(ids) for obj, ids in sorted(errors.items())},
+        error_records=error_records,
         rules=tuple(rules),
         validated_at=str(data.get("validated_at", "")),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +9,8 @@ from crmmigrate.report.html import render_reconciliation
 from crmmigrate.report.model import RunReport, build_report
 from crmmigrate.report.reconciliation import RECONCILIATION, Reconciliation
 from crmmigrate.report.validation_html import render_validation
-from crmmigrate.report.validation_model import VALIDATION, summarise_validation
-from crmmigrate.runs import Run, read_json, write_json_atomic
+from crmmigrate.report.validation_model import VALIDATION, ValidationSummary, summarise_validation
+from crmmigrate.runs import Run, read_json, write_json_atomic, write_text_atomic
 
 RECONCILIATION_HTML = "reconciliation.html"
 VALIDATION_HTML = "validation.html"
@@ -23,21 +22,20 @@ class WrittenReports:
     files: tuple[Path, ...]
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)
+def write_reports(
+    run: Run, rec: Reconciliation | None = None, validation: ValidationSummary | None = None
+) -> WrittenReports:
+    """(Re)write the run's report files from one report model; returns it and the paths.
 
-
-def write_reports(run: Run, rec: Reconciliation | None = None) -> WrittenReports:
-    """(Re)write the run's report files from one report model; returns it and the paths."""
-    report = build_report(run, rec)
+    ``validation`` is the summary of the run's validation.json when the caller has it (the
+    validate stage): the file, hundreds of MB for millions of findings, is then not read back."""
+    if validation is None and (run.path / VALIDATION).is_file():
+        validation = summarise_validation(read_json(run.path / VALIDATION))
+    report = build_report(run, rec, validation)
     files = [run.path / RECONCILIATION, run.path / RECONCILIATION_HTML]
     write_json_atomic(files[0], report.to_dict())
     write_text_atomic(files[1], render_reconciliation(report))
-    validation = run.path / VALIDATION
-    if validation.is_file():
-        summary = summarise_validation(read_json(validation))
+    if validation is not None:
         files.append(run.path / VALIDATION_HTML)
-        write_text_atomic(files[-1], render_validation(summary, run_id=run.run_id))
+        write_text_atomic(files[-1], render_validation(validation, run_id=run.run_id))
     return WrittenReports(report, tuple(files))

@@ -258,3 +258,14 @@ def test_a_crash_trace_is_private_and_new(project: Path, monkeypatch: pytest.Mon
         assert trace.parent == Path(os.environ["XDG_STATE_HOME"]) / "crmmigrate" / "crashes"
         assert stat.S_IMODE(trace.stat().st_mode) == 0o600
         assert "RuntimeError: boom" in trace.read_text()
+
+
+def test_the_newest_of_two_runs_made_in_one_second_is_the_later(tmp_path: Path) -> None:
+    from crmmigrate.runs import create_run, find_run
+
+    runs = [
+        create_run(tmp_path, config_path=tmp_path / "c.yaml", config_hash="x") for _ in range(6)
+    ]
+    for run in runs:
+        run.record_stage("clean", {"status": "done"})
+    assert find_run(None, tmp_path).run_id == runs[-1].run_id

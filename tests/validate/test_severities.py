@@ -29,7 +29,7 @@ GOOD_DATES = (
 
 
 def _findings(project: Path, code: str) -> list[dict[str, object]]:
-    run = sorted((project.parent / "runs").iterdir())[-1]
+    (run,) = (project.parent / "runs").iterdir()  # called after the first run only
     found = json.loads((run / "validation.json").read_text("utf-8"))["findings"]
     return [f for f in found if f["code"] == code]
 
@@ -47,9 +47,9 @@ def test_an_unresolved_reference_is_an_error_and_the_record_waits(
     assert result.exit_code == 1  # validation failed: nothing loaded without a decision
     (finding,) = _findings(project, "reference-unresolved")
     assert (finding["severity"], finding["source_key"]) == ("error", "C003")
-    forced = _run(project, "--fail-on", "never")
+    forced = _run(project, "--fail-on", "never", "--json")
     assert forced.exit_code == 0
-    run = sorted((project.parent / "runs").iterdir())[-1]
+    run = project.parent / "runs" / json.loads(forced.stdout)["run_id"]  # two runs, one second
     errors = (run / "load" / "errors.csv").read_text("utf-8")
     assert "reference-unresolved account" in errors and "C003" in errors
     with sqlite3.connect(project.parent / "crm.db") as conn:

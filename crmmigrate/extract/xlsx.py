@@ -31,7 +31,15 @@ _CONTENT_TYPES = "[Content_Types].xml"
 _CHUNK = 1 << 20
 _MISSING_PART = re.compile(r"named '([^']*)'")
 # Damaged archive data as zipfile and zlib report it; EOFError is a truncated deflate stream.
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+# a damaged local header can also carry a name that is not UTF-8 (UnicodeDecodeError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    UnicodeDecodeError,
+)
 
 
 def open_workbook(handle: BinaryIO, label: str) -> Any:

@@ -55,7 +55,25 @@ def _without_workbook_type() -> bytes:
     return rezip(contents)
 
 
+def _undecodable_local_name() -> bytes:
+    """A local file header whose name is not UTF-8 though its flag says so (found by the
+    fuzzer on the floors install: zipfile raised UnicodeDecodeError, exit 70)."""
+    data = bytearray(good_workbook())
+    name = b"xl/worksheets/sheet1.xml"
+    at = data.index(name, data.index(b"PK\x03\x04"))  # the first local header naming it
+    header = data.rindex(b"PK\x03\x04", 0, at)
+    flags = int.from_bytes(data[header + 6 : header + 8], "little") | 0x800  # "name is UTF-8"
+    data[header + 6 : header + 8] = flags.to_bytes(2, "little")
+    data[at + 3 : at + 5] = b"\xed\x3c"  # not UTF-8
+    return bytes(data)
+
+
 CASES: list[tuple[str, Callable[[], bytes], str]] = [
+    (
+        "a local header name that is not UTF-8",
+        _undecodable_local_name,
+        f"{DAMAGED}part 'xl/worksheets/sheet1.xml' does not decompress (corrupt zip data); {SAVE}",
+    ),
     (
         "broken XML in the styles part",
         lambda: altered(styles=_part(STYLES)[:-20]),

@@ -7,6 +7,7 @@ the example, which is a regression test to keep.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,11 @@ from crmmigrate.cli.main import app
 
 from .workbooks import SECRET, good_workbook, parts, rezip
 
-_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(
+    max_examples=int(os.environ.get("CRMMIGRATE_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 # bytes that matter to XML and to the zip format, plus anything else
 _BYTES = st.one_of(st.sampled_from(list(b"<>&;\"'=/ \x00\xffPK")), st.integers(0, 255))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import secrets
@@ -148,8 +147,10 @@ def _try_lock(fd: int) -> bool:
 
 def output_checksums(run: Run) -> dict[str, str]:
     """SHA-256 of each file ``clean`` wrote that later stages read, by path in the run."""
+    from crmmigrate.extract.backup import sha256_of
+
     files = sorted((run.path / "clean").rglob("*.parquet"))
-    return {p.relative_to(run.path).as_posix(): _sha256(p) for p in files}
+    return {p.relative_to(run.path).as_posix(): sha256_of(p) for p in files}
 
 
 def verify_run(run: Run) -> Run:
@@ -158,7 +159,7 @@ def verify_run(run: Run) -> Run:
     ``validate``, ``load`` and ``report`` work from what ``clean`` wrote; a file changed since
     (by hand, by a tool, by a failing disk) is refused with the files named.
     """
-    from crmmigrate.extract.backup import verify_backup
+    from crmmigrate.extract.backup import sha256_of, verify_backup
 
     run.require_complete()
     problems = [f"backup/{p}" for p in verify_backup(run.path / "backup")]
@@ -167,7 +168,7 @@ def verify_run(run: Run) -> Run:
         path = run.path / name
         if not path.is_file():
             problems.append(f"{name}: missing")
-        elif _sha256(path) != digest:
+        elif sha256_of(path) != digest:
             problems.append(f"{name}: sha256 mismatch")
     if problems:
         shown = "; ".join(problems[:5]) + (
@@ -178,14 +179,6 @@ def verify_run(run: Run) -> Run:
             hint="restore the files, or start a new run with `crmmigrate clean`",
         )
     return run
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def create_run(runs_dir: Path, *, config_path: Path, config_hash: str) -> Run:

@@ -65,7 +65,7 @@ def backup_sources(paths: Sequence[Path], backup_dir: Path, base_dir: Path) -> l
 
     _write_sums(backup_dir, entries)
     for entry in entries:
-        if _sha256_of(backup_dir / entry.stored) != entry.sha256:
+        if sha256_of(backup_dir / entry.stored) != entry.sha256:
             raise BackupError(
                 f"{entry.source}: backup copy does not match the source (sha256 differs); "
                 f"{_STOPPED}; check the disk and retry"
@@ -115,7 +115,7 @@ def verify_backup(backup_dir: Path) -> list[str]:
         copy = backup_dir / relative
         if not copy.is_file():
             problems.append(f"{stored}: missing")
-        elif _sha256_of(copy) != expected:
+        elif sha256_of(copy) != expected:
             problems.append(f"{stored}: sha256 mismatch")
     return problems
 
@@ -183,7 +183,8 @@ def _read_chunk(reader: BinaryIO, source: str) -> bytes:
         ) from None
 
 
-def _sha256_of(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB chunks (sources and run files can be gigabytes)."""
     digest = hashlib.sha256()
     with path.open("rb") as reader:
         while chunk := reader.read(_CHUNK):

@@ -371,11 +371,12 @@ def _fill(
 def _copy_config(project: Project, snapshot: Path) -> None:
     """The config as it was, except that a password in ``target.url`` is masked: a run never
     stores a secret (``load`` takes the password from the config, --target or the environment)."""
-    text = project.path.read_text(encoding="utf-8")
+    original = project.path.read_text(encoding="utf-8")
+    text = original
     url = project.config.target.url
     if has_secret(url):
-        text = text.replace(url, mask_url(url))
-        if url in text or url not in project.path.read_text(encoding="utf-8"):
+        text = original.replace(url, mask_url(url))
+        if url in text or url not in original:
             # written with quotes or escapes the plain replacement did not meet: store the
             # parsed config with the masked URL instead (comments are lost, no secret is kept)
             data = load_yaml(project.path)

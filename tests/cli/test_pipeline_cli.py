@@ -18,13 +18,6 @@ from tests.conftest import BASE_CONFIG
 Make = Callable[..., Path]
 
 
-@pytest.fixture
-def project(make_project: Make, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = make_project()
-    monkeypatch.chdir(path.parent)
-    return path
-
-
 def invoke(*args: str) -> object:
     return CliRunner().invoke(app, list(args))
 

@@ -28,13 +28,6 @@ from crmmigrate.runs import Run
 Make = Callable[..., Path]
 
 
-@pytest.fixture
-def project(make_project: Make, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = make_project()
-    monkeypatch.chdir(path.parent)
-    return path
-
-
 def invoke(*args: str) -> object:
     return CliRunner().invoke(app, list(args))
 
@@ -90,12 +83,7 @@ def test_the_newest_run_means_the_newest_complete_run(
 
 
 def test_a_clean_killed_with_sigkill_leaves_an_incomplete_run(project: Path) -> None:
-    rows = "".join(f"C{i},Ann{i},Lee,a{i}@example.com,1985-03-04,A1\n" for i in range(60_000))
-    (project.parent / "contacts.csv").write_text(
-        "Contact ID,First Name,Last Name,E-mail,DOB,Company\n" + rows, encoding="utf-8"
-    )
-    proc = _start("clean", "--quiet", cwd=project.parent)
-    _wait_for(lambda: any((r / "backup" / "SHA256SUMS").exists() for r in _maybe_runs(project)))
+    proc = _clean_past_its_backup(project)
     proc.kill()
     proc.communicate()
     (half,) = _runs(project)
@@ -106,17 +94,23 @@ def test_a_clean_killed_with_sigkill_leaves_an_incomplete_run(project: Path) -> 
 
 
 def test_sigterm_stops_like_ctrl_c(project: Path) -> None:
+    proc = _clean_past_its_backup(project)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 143
+    assert stderr.decode().startswith("stopped by SIGTERM: nothing was lost.")
+    assert not any(Run(r).complete for r in _runs(project))
+
+
+def _clean_past_its_backup(project: Path) -> subprocess.Popen[bytes]:
+    """A clean of 60,000 contacts in a child process, once its backup is written."""
     rows = "".join(f"C{i},Ann{i},Lee,a{i}@example.com,1985-03-04,A1\n" for i in range(60_000))
     (project.parent / "contacts.csv").write_text(
         "Contact ID,First Name,Last Name,E-mail,DOB,Company\n" + rows, encoding="utf-8"
     )
     proc = _start("clean", "--quiet", cwd=project.parent)
     _wait_for(lambda: any((r / "backup" / "SHA256SUMS").exists() for r in _maybe_runs(project)))
-    proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 143
-    assert stderr.decode().startswith("stopped by SIGTERM: nothing was lost.")
-    assert not any(Run(r).complete for r in _runs(project))
+    return proc
 
 
 def _maybe_runs(project: Path) -> list[Path]:

@@ -135,7 +135,7 @@ def test_missing_source_stops_the_run(project: Path, tmp_path: Path) -> None:
 def test_copy_that_does_not_verify_stops_the_run(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(backup, "_sha256_of", lambda path: "0" * 64)  # a disk that lies
+    monkeypatch.setattr(backup, "sha256_of", lambda path: "0" * 64)  # a disk that lies
     with pytest.raises(BackupError) as caught:
         backup_sources([project / "customers.csv"], tmp_path / "b", project)
     assert str(caught.value) == (

@@ -20,16 +20,6 @@ from crmmigrate.cli.common import (
     out,
     progress,
 )
-from crmmigrate.cli.render import (
-    blocking_table,
-    customers_table,
-    dedupe_table,
-    fields_table,
-    fill_table,
-    reconciliation_table,
-)
-from crmmigrate.pipeline.clean import clean_project
-from crmmigrate.report.reconciliation import build_reconciliation
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +36,17 @@ def clean(
     debug: DebugOpt = False,
 ) -> None:
     """Back up, extract, map, standardise and merge the sources into a new run."""
+    from crmmigrate.cli.render import (
+        blocking_table,
+        customers_table,
+        dedupe_table,
+        fields_table,
+        fill_table,
+        reconciliation_table,
+    )
+    from crmmigrate.pipeline.clean import clean_project
+    from crmmigrate.report.reconciliation import build_reconciliation
+
     project = open_project(config)
     with progress(quiet) as step:
         result = clean_project(project, runs_dir=runs_dir, write_csv=csv, progress=step)

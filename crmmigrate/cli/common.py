@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,10 +29,16 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichProgress
 
-from crmmigrate.config import Project, load_config
 from crmmigrate.errors import CrmMigrateError, ExitCode
+from crmmigrate.modes import FailOn
 from crmmigrate.progress import Progress, no_progress
-from crmmigrate.validate.runner import FailOn
+
+if TYPE_CHECKING:
+    from crmmigrate.config import Project
+
+# Nothing heavier than typer and rich is imported here or at the top of a command module: the
+# pipeline (pandas, SQLAlchemy, the standardisers) is imported by the command that runs, so
+# `crmmigrate --help` answers at once.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,6 +182,8 @@ def _state_dir() -> Path:
 
 
 def open_project(config: Path) -> Project:
+    from crmmigrate.config import load_config
+
     return load_config(config)
 
 
@@ -299,5 +307,7 @@ def runs_dir_for(config: Path, run: str | None) -> Path:
     if run is not None and (Path(run) / "manifest.json").is_file():
         return Path(run).parent
     if config.is_file():
+        from crmmigrate.config import load_config
+
         return load_config(config).runs_dir
     return Path("runs")

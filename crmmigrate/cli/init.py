@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from crmmigrate.cli.common import DebugOpt, JsonOpt, QuietOpt, emit_json, err, handle_errors, out
-from crmmigrate.suggest import init_project
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +39,8 @@ def init(
     debug: DebugOpt = False,
 ) -> None:
     """Write a starter crmmigrate.yaml, suggesting the mapping from the files' headers."""
+    from crmmigrate.suggest import init_project
+
     result = init_project(directory, from_files or [], force=force)
     for note in result.todo:
         err.print(f"warning: {note}", markup=False)

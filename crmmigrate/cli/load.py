@@ -20,11 +20,8 @@ from crmmigrate.cli.common import (
     progress,
     runs_dir_for,
 )
-from crmmigrate.cli.render import load_table, reconciliation_table
 from crmmigrate.errors import ExitCode
-from crmmigrate.load.loader import LoadMode
-from crmmigrate.pipeline.load import bundle_run, bundle_target, load_run
-from crmmigrate.runs import find_run
+from crmmigrate.modes import LoadMode
 
 TargetOpt = Annotated[
     str | None,
@@ -92,6 +89,10 @@ def load(
     (load/verification.json); a mismatch is exit 1. --target salesforce-csv:DIR or
     hubspot-csv:DIR writes an import bundle for that CRM instead.
     """
+    from crmmigrate.cli.render import load_table, reconciliation_table
+    from crmmigrate.pipeline.load import bundle_run, bundle_target, load_run
+    from crmmigrate.runs import find_run
+
     target_run = find_run(run, runs_dir_for(config, run))
     bundle = bundle_target(target, target_run)
     if bundle is not None:

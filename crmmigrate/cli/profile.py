@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -20,8 +20,9 @@ from crmmigrate.cli.common import (
     out,
     progress,
 )
-from crmmigrate.profile import FileProfile, ProfileReport, TableProfile, profile_files, render_html
-from crmmigrate.profile.html import column_notes
+
+if TYPE_CHECKING:
+    from crmmigrate.profile import FileProfile, ProfileReport, TableProfile
 
 VALUES_HIDDEN = (
     "note: values are hidden; --show-values adds the top values to --json and --html only"
@@ -69,6 +70,8 @@ def profile(
     Cell values are never shown on the terminal, only their shapes (9 = digit, A/a = letter,
     漢 = CJK). Columns that look alike across files are listed by name and overlap.
     """
+    from crmmigrate.profile import profile_files, render_html
+
     with progress(quiet) as step:
         report = profile_files(
             files, encoding=encoding, sheet=sheet, show_values=show_values, progress=step
@@ -99,6 +102,8 @@ def profile(
 
 def profile_table_view(file: FileProfile, table: TableProfile) -> Table:
     """A rich table for one profiled sheet or file (plain text: headers are never markup)."""
+    from crmmigrate.profile.html import column_notes
+
     where = file.path + (f" [{table.sheet}]" if table.sheet is not None else "")
     facts = [
         f"encoding {file.encoding}" if file.encoding else file.format,

@@ -17,10 +17,7 @@ from crmmigrate.cli.common import (
     out,
     runs_dir_for,
 )
-from crmmigrate.cli.render import reconciliation_table
 from crmmigrate.errors import ExitCode
-from crmmigrate.report.write import write_reports
-from crmmigrate.runs import find_run, verify_run
 
 
 def register(app: typer.Typer) -> None:
@@ -36,6 +33,10 @@ def report(
     debug: DebugOpt = False,
 ) -> None:
     """Rebuild a run's reconciliation (JSON + HTML) and validation.html; exit 1 if unbalanced."""
+    from crmmigrate.cli.render import reconciliation_table
+    from crmmigrate.report.write import write_reports
+    from crmmigrate.runs import find_run, verify_run
+
     target_run = verify_run(find_run(run, runs_dir_for(config, run)))
     written = write_reports(target_run)
     rec = written.report.reconciliation

@@ -18,8 +18,6 @@ from crmmigrate.cli.common import (
     runs_dir_for,
 )
 from crmmigrate.cli.load import TargetOpt
-from crmmigrate.pipeline.load import rollback_run
-from crmmigrate.runs import find_run
 
 
 def register(app: typer.Typer) -> None:
@@ -36,6 +34,9 @@ def rollback(
     debug: DebugOpt = False,
 ) -> None:
     """Undo a run's load: delete what it inserted, restore what it updated (exit 2 on conflict)."""
+    from crmmigrate.pipeline.load import rollback_run
+    from crmmigrate.runs import find_run
+
     result = rollback_run(find_run(run, runs_dir_for(config, run)), target=target)
     if json_out:
         emit_json(result.to_dict())

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crmmigrate.builtin_rules import RULE_FILES, export_rule_files
 from crmmigrate.cli.common import DebugOpt, JsonOpt, QuietOpt, emit_json, err, handle_errors, out
 
 rules_app = typer.Typer(
@@ -29,6 +28,8 @@ def list_rules(
     debug: DebugOpt = False,
 ) -> None:
     """List the built-in rule files: name (its path under rules/), kind and how to use it."""
+    from crmmigrate.builtin_rules import RULE_FILES
+
     if json_out:
         emit_json({"rules": [rule.to_dict() for rule in RULE_FILES]})
         return
@@ -65,6 +66,8 @@ def export(
     `crmmigrate rules export rules` gives the paths the README uses: rules/validate.yaml,
     rules/dedupe.yaml, rules/fill.yaml and rules/target/crm_default.yaml.
     """
+    from crmmigrate.builtin_rules import export_rule_files
+
     result = export_rule_files(directory, names or [], force=force)
     if json_out:
         emit_json(result.to_dict())

@@ -22,9 +22,6 @@ from crmmigrate.cli.common import (
     progress,
 )
 from crmmigrate.cli.load import DryRunOpt, MigrateSchemaOpt, ModeOpt, TargetOpt
-from crmmigrate.cli.render import load_table, reconciliation_table, validation_table
-from crmmigrate.pipeline.run import run_project
-from crmmigrate.report.reconciliation import build_reconciliation
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +48,10 @@ def run(
     debug: DebugOpt = False,
 ) -> None:
     """Clean, validate and load in one go, stopping at the first stage that fails."""
+    from crmmigrate.cli.render import load_table, reconciliation_table, validation_table
+    from crmmigrate.pipeline.run import run_project
+    from crmmigrate.report.reconciliation import build_reconciliation
+
     project = open_project(config)
     with progress(quiet) as step:
         result = run_project(

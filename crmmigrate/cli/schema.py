@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from crmmigrate.cli.common import DebugOpt, JsonOpt, QuietOpt, emit_document, err, handle_errors
-from crmmigrate.config_jsonschema import config_json_schema
-from crmmigrate.target_schema import default_schema_path, load_target_schema
 
 CONFIG_NOTE = (
     "JSON Schema (draft 2020-12) of crmmigrate.yaml; save it and check a config with: "
@@ -38,6 +36,9 @@ def schema(
 
     The output is JSON with or without --json; --json and --quiet leave out the note on stderr.
     """
+    from crmmigrate.config_jsonschema import config_json_schema
+    from crmmigrate.target_schema import default_schema_path, load_target_schema
+
     if target:
         emit_document(
             load_target_schema(default_schema_path()).model_dump(mode="json", exclude_none=True)

@@ -21,10 +21,7 @@ from crmmigrate.cli.common import (
     out,
     runs_dir_for,
 )
-from crmmigrate.cli.render import validation_table
 from crmmigrate.errors import ExitCode
-from crmmigrate.pipeline.validate import validate_run
-from crmmigrate.runs import find_run
 from crmmigrate.validate.verdict import LABEL, why_not_enforced
 
 VERDICT_STYLE = {"passed": "green", "failed": "red", "not-enforced": "yellow"}
@@ -70,6 +67,10 @@ def validate(
     threshold (schema checks: 0; rules: their max_failures). Writes validation.json and
     junit.xml into the run.
     """
+    from crmmigrate.cli.render import validation_table
+    from crmmigrate.pipeline.validate import validate_run
+    from crmmigrate.runs import find_run
+
     target_run = find_run(run, runs_dir_for(config, run))
     result = validate_run(target_run, fail_on=fail_on, rules=rules or (), show_values=show_values)
     if json_out:

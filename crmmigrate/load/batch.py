@@ -31,10 +31,10 @@ from crmmigrate.load.copy import (
 )
 from crmmigrate.load.schema import CONTENT_HASH, ID, LOAD_ID
 from crmmigrate.load.target import db_reason, is_row_error
+from crmmigrate.modes import LoadMode
 from crmmigrate.target_schema import EXTERNAL_ID
 
 # incremental: upsert, after the loader skipped every record whose content hash the target has.
-LoadMode = Literal["insert", "upsert", "incremental"]
 Action = Literal["inserted", "updated", "unchanged"]
 
 EXISTS_REASON = "external_id already in the target (use --mode upsert)"

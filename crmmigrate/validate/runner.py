@@ -15,11 +15,12 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from crmmigrate.modes import FailOn
 from crmmigrate.target_schema import ObjectDef, TargetSchema
 from crmmigrate.transform.standardise.dispatch import FLAGS, INVALID
 from crmmigrate.validate.catalogue import (
@@ -48,8 +49,6 @@ FORMAT_CODES = frozenset(
 )  # fmt: skip
 SCHEMA_ORIGIN = "schema"
 SAMPLES = 10
-
-FailOn = Literal["error", "warning", "never"]
 
 
 @dataclass(frozen=True)

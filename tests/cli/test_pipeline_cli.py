@@ -44,6 +44,25 @@ def test_version_imports_nothing_heavy() -> None:
     assert heavy == "[]"
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["clean", "--help"], ["load", "--help"],
+                                  ["rules", "list", "--help"], ["profile", "--help"]])  # fmt: skip
+def test_help_imports_nothing_heavy(argv: list[str]) -> None:
+    """--help builds the app from typer and rich alone: the pipeline (pandas, SQLAlchemy, YAML,
+    the standardisers: over a second) is imported by the command that runs, never for help."""
+    code = (
+        f"import sys; sys.argv = ['crmmigrate', *{argv!r}]\n"
+        "from crmmigrate.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        # (typer itself may import pydantic to coerce a Path default: its choice, and light)
+        "heavy = [m for m in ('pandas', 'numpy', 'sqlalchemy', 'phonenumbers', 'pyarrow', 'yaml',"
+        " 'openpyxl', 'crmmigrate.pipeline', 'crmmigrate.config') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage" in done.stdout
+    assert done.stdout.splitlines()[-1] == "HEAVY []"
+
+
 def test_every_command_has_help() -> None:
     commands = (
         "init",
@@ -162,7 +181,7 @@ def test_crash_is_exit_70_with_trace_file_and_no_values(
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("secret customer value ann@example.com")
 
-    monkeypatch.setattr("crmmigrate.cli.clean.clean_project", boom)
+    monkeypatch.setattr("crmmigrate.pipeline.clean.clean_project", boom)
     result = invoke("clean")
     assert result.exit_code == 70
     assert "crmmigrate crashed (RuntimeError); this is a bug." in result.stderr
@@ -175,7 +194,7 @@ def test_interrupt_is_exit_130(project: Path, monkeypatch: pytest.MonkeyPatch) -
     def interrupted(*_a: object, **_k: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("crmmigrate.cli.clean.clean_project", interrupted)
+    monkeypatch.setattr("crmmigrate.pipeline.clean.clean_project", interrupted)
     assert invoke("clean").exit_code == 130
 
 

@@ -242,7 +242,7 @@ def test_a_crash_trace_is_private_and_new(project: Path, monkeypatch: pytest.Mon
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("crmmigrate.cli.clean.clean_project", boom)
+    monkeypatch.setattr("crmmigrate.pipeline.clean.clean_project", boom)
     first, second = invoke("clean"), invoke("clean")
     traces = [
         Path(r.stderr.split("Full trace written to ")[1].split(";")[0]) for r in (first, second)

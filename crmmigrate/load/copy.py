@@ -89,10 +89,15 @@ def copy_text(values: Sequence[Any] | np.ndarray) -> list[str]:
         return [NULL] * len(array)
     if kind == "string":
         present = array[~missing]
-        joined = "".join(present)
+        joined = "\0".join(present)
         if any(c in joined for c in _SPECIAL):
             array = array.copy()
-            array[~missing] = [v.translate(_ESCAPES) for v in present]
+            # One translate over the whole column, split back: PostgreSQL text holds no NUL,
+            # so a NUL separates the values (a value with one is escaped on its own).
+            if "\0" in "".join(present):
+                array[~missing] = [v.translate(_ESCAPES) for v in present]
+            else:
+                array[~missing] = joined.translate(_ESCAPES).split("\0")
         if missing.any():
             array = np.where(missing, NULL, array)
         return list(array.tolist())

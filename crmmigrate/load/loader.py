@@ -21,7 +21,7 @@ from sqlalchemy import exc
 
 from crmmigrate.errors import UsageError
 from crmmigrate.frames import concat_rows
-from crmmigrate.load.batch import Action, Batch, LoadMode, row_parts, write_batch
+from crmmigrate.load.batch import Action, Batch, LinePart, LoadMode, row_parts, write_batch
 from crmmigrate.load.checkpoint import (
     BatchProgress,
     ensure_journal,
@@ -87,6 +87,8 @@ class LoadResult:
     # Every before-image the run's journal holds: object, external_id, target_id, before.
     before_images: tuple[dict[str, object], ...] = ()
     migrated: tuple[str, ...] = ()  # what --migrate-schema added to the target
+    # The frames as the load converted them (verification compares the target with these).
+    prepared: tuple[PreparedObject, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def failed(self) -> int:
@@ -189,6 +191,7 @@ def load_frames(
         resumed=sum(o.resumed for o in outcomes),
         before_images=tuple(loader.before_images),
         migrated=tuple(loader.migrated),
+        prepared=tuple(prepared),
     )
 
 
@@ -308,22 +311,24 @@ class _Loader:
             with conn.begin_nested() if self.dry_run else conn.begin():
                 all_new = _is_empty(conn, table)
         chunks = [pending[s : s + self.batch_size] for s in range(0, len(pending), self.batch_size)]
+        windows = _TextWindows(prep, pending, self.batch_size, line_table, self.run_id)
 
-        def build(positions: list[int]) -> Batch:
-            return _batch_rows(prep, positions, with_texts, line_table, self.run_id)
+        def build(positions: list[int], index: int) -> Batch:
+            texts = windows.at(index * self.batch_size, len(positions)) if with_texts else None
+            return _batch_rows(prep, positions, texts)
 
         # The next batch's records are gathered and turned into text while the database
         # works on this one's COPY (write_batch calls ``meanwhile`` once, at that point).
         ahead: dict[int, Batch] = {}
         for index, positions in enumerate(chunks):
-            built = ahead.pop(index) if index in ahead else build(positions)
+            built = ahead.pop(index) if index in ahead else build(positions, index)
 
             def meanwhile(index: int = index) -> None:
                 # An error here must not sink this batch: the next one is then built again
                 # before its own transaction, where the error surfaces.
                 if index + 1 < len(chunks):
                     with suppress(Exception):
-                        ahead[index + 1] = build(chunks[index + 1])
+                        ahead[index + 1] = build(chunks[index + 1], index + 1)
 
             # One transaction per batch; inside a dry run's transaction, a savepoint instead.
             with conn.begin_nested() if self.dry_run else conn.begin():
@@ -394,31 +399,88 @@ def _is_empty(conn: sa.Connection, table: sa.Table) -> bool:
     return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is None
 
 
-def _batch_rows(
-    prep: PreparedObject,
-    positions: Sequence[int],
-    with_texts: bool,
-    line_table: sa.Table | None,
-    run_id: str,
-) -> Batch:
+# Records whose COPY text is made at once: per-column work (missing values, type, escaping)
+# then costs once per window instead of once per batch, and a window's text is bounded.
+TEXT_WINDOW = 50_000
+
+
+@dataclass
+class _Window:
+    texts: dict[str, np.ndarray]  # column → COPY text, one per record of the window
+    parts: list[LinePart] | None  # row_parts of the window (None without a line table)
+
+
+class _TextWindows:
+    """The COPY text (and row lines in parts, see :func:`batch.row_parts`) of an object's
+    pending records, made a window of records at a time and sliced into batches.
+
+    A window holds a whole number of batches; the one before the current is kept, as the
+    next batch is built while the current one is written."""
+
+    def __init__(
+        self,
+        prep: PreparedObject,
+        pending: Sequence[int],
+        batch_size: int,
+        line_table: sa.Table | None,
+        run_id: str,
+    ) -> None:
+        self.prep, self.pending, self.line_table, self.run_id = prep, pending, line_table, run_id
+        self.size = max(1, TEXT_WINDOW // batch_size) * batch_size
+        self.made: dict[int, _Window] = {}
+
+    def at(self, start: int, count: int) -> _BatchTexts:
+        """The text of the pending records ``start`` to ``start + count`` (one batch)."""
+        number, offset = divmod(start, self.size)
+        window = self.made.get(number)
+        if window is None:
+            for old in [n for n in self.made if n < number - 1]:
+                del self.made[old]
+            window = self.made[number] = self._make(number)
+        cut = slice(offset, offset + count)
+        texts = {c: t[cut].tolist() for c, t in window.texts.items()}
+        parts = None
+        if window.parts is not None:
+            parts = [p if isinstance(p, str) else p[cut] for p in window.parts]
+        return _BatchTexts(texts, parts)
+
+    def _make(self, number: int) -> _Window:
+        positions = self.pending[number * self.size : (number + 1) * self.size]
+        index = np.asarray(positions, dtype=np.intp)
+        prep = self.prep
+        arrays = {c: prep.values[c][index] for c in prep.values}
+        arrays[EXTERNAL_ID] = prep.external_ids[index]
+        arrays[CONTENT_HASH] = prep.hashes[index]
+        texts = {c: copy_text(a) for c, a in arrays.items()}
+        parts = None
+        if self.line_table is not None:
+            # The reference columns come later (the batch looks the parents up): left out by
+            # name, filled in by join_parts once they are known.
+            later = [reference_column(name) for name in prep.references]
+            load_id = copy_text([self.run_id]) * len(index)
+            parts = row_parts(self.line_table, {**texts, LOAD_ID: load_id}, later)
+        arrays_of = {c: np.asarray(t, dtype=object) for c, t in texts.items()}
+        return _Window(arrays_of, parts)
+
+
+@dataclass(frozen=True)
+class _BatchTexts:
+    texts: dict[str, list[str]]
+    parts: list[LinePart] | None
+
+
+def _batch_rows(prep: PreparedObject, positions: Sequence[int], made: _BatchTexts | None) -> Batch:
     """The batch's records column by column (each column array sliced once), with the COPY
-    text of every value if ``with_texts`` and, given ``line_table``, each record's whole
-    line (the row as that table will hold it, see :func:`batch.row_lines`) in parts, the
-    reference columns left out until :func:`_with_references` has their text. No database."""
+    text of every value and each record's line in parts (the row as the table will hold it,
+    see :func:`batch.row_lines`, the reference columns left out until
+    :func:`_with_references` has their text) when ``made`` has them. No database."""
     index = np.asarray(positions, dtype=np.intp)
-    arrays = {c: prep.values[c][index] for c in prep.values}
-    arrays[EXTERNAL_ID] = prep.external_ids[index]  # all str: prepare fails one without
-    arrays[CONTENT_HASH] = prep.hashes[index]
-    texts = {c: copy_text(a) for c, a in arrays.items()} if with_texts else {}
-    external_ids = arrays.pop(EXTERNAL_ID).tolist()
-    hashes = arrays.pop(CONTENT_HASH).tolist()
-    columns = {c: a.tolist() for c, a in arrays.items()}
-    if line_table is None or not with_texts:
-        return Batch(list(positions), external_ids, hashes, columns, texts)
-    # The reference columns come later (the batch looks the parents up): left out by name.
-    later = [reference_column(name) for name in prep.references]
-    parts = row_parts(line_table, {**texts, LOAD_ID: copy_text([run_id]) * len(index)}, later)
-    return Batch(list(positions), external_ids, hashes, columns, texts, line_parts=parts)
+    columns = {c: prep.values[c][index].tolist() for c in prep.values}
+    external_ids = prep.external_ids[index].tolist()  # all str: prepare fails one without
+    hashes = prep.hashes[index].tolist()
+    if made is None:
+        return Batch(list(positions), external_ids, hashes, columns, {})
+    return Batch(list(positions), external_ids, hashes, columns, made.texts, made.parts)
 
 
 def _with_references(batch: Batch, refs: ResolvedReferences) -> Batch:

@@ -123,10 +123,11 @@ def _expected(prep: PreparedObject, result: LoadResult | None) -> np.ndarray:
     ids = prep.external_ids
     present = np.flatnonzero(pd.notna(ids))
     if result is None:
-        return np.asarray([p for p in present if p not in prep.failures], dtype=np.intp)
+        failed = np.fromiter(prep.failures, dtype=np.intp, count=len(prep.failures))
+        return present[~np.isin(present, failed)].astype(np.intp)
     loaded = result.success.loc[result.success["object"] == prep.name, "external_id"]
-    wanted = set(loaded.astype(str))
-    return np.asarray([p for p in present if ids[p] in wanted], dtype=np.intp)
+    wanted = pd.Index(loaded.astype(str).unique())
+    return present[wanted.get_indexer(ids[present]) >= 0].astype(np.intp)
 
 
 def _clean_values(prep: PreparedObject, obj: ObjectDef, fields: Sequence[str]) -> dict[str, Any]:
@@ -157,16 +158,37 @@ def _target_select(
     return sa.select(*columns).select_from(joined)
 
 
+@dataclass(frozen=True)
+class _TargetRows:
+    """Rows read back from the target, column by column, found by external id."""
+
+    keys: pd.Index  # external ids (unique in the target: a unique constraint)
+    columns: dict[str, list[Any]]  # field → one value per row, in ``keys`` order
+
+    def at(self, keys: Sequence[str] | np.ndarray) -> np.ndarray:
+        """Each key's row number, -1 where the target has no such row."""
+        wanted = pd.Index(np.asarray(keys, dtype=object))
+        return np.asarray(self.keys.get_indexer(wanted), dtype=np.intp)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
 def _read(
     conn: sa.Connection, select: sa.Select[Any], key: Any, ids: Sequence[str] | None
-) -> dict[str, sa.Row[Any]]:
+) -> _TargetRows:
+    """The rows of ``select`` (the external id first), all of them or those of ``ids``."""
     if ids is None:
-        return {row[0]: row for row in conn.execute(select)}
-    found: dict[str, sa.Row[Any]] = {}
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[start : start + LOOKUP_CHUNK]
-        found.update({row[0]: row for row in conn.execute(select.where(key.in_(chunk)))})
-    return found
+        rows = conn.execute(select).fetchall()
+    else:
+        rows = []
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[start : start + LOOKUP_CHUNK]
+            rows += conn.execute(select.where(key.in_(chunk))).fetchall()
+    names = [c.name for c in select.selected_columns][1:]
+    transposed = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 1)
+    keys = pd.Index(np.asarray(transposed[0], dtype=object))
+    return _TargetRows(keys, {n: list(v) for n, v in zip(names, transposed[1:], strict=True)})
 
 
 def _parents_present(
@@ -184,57 +206,70 @@ def _parents_present(
             continue
         wanted = sorted({v for v in clean[name][positions] if v is not None})
         parent = tables[str(fdef.object)]
-        out[name] = set(
-            _read(conn, sa.select(parent.c[EXTERNAL_ID]), parent.c[EXTERNAL_ID], wanted)
-        )
+        found = _read(conn, sa.select(parent.c[EXTERNAL_ID]), parent.c[EXTERNAL_ID], wanted)
+        out[name] = set(found.keys)
     return out
 
 
 def _compare(
     obj_name: str,
-    obj: ObjectDef,
     fields: Sequence[str],
     clean: dict[str, Any],
     parents: Mapping[str, set[str]],
     positions: np.ndarray,
     ids: np.ndarray,
-    rows: Mapping[str, sa.Row[Any]],
+    target: _TargetRows,
 ) -> tuple[list[Mismatch], list[str], list[str]]:
-    """Field-by-field comparison; returns mismatches and the clean / target checksum lines."""
-    mismatches: list[Mismatch] = []
+    """Field-by-field comparison, column by column; returns mismatches and the clean / target
+    checksum lines (the target's only for the records it has)."""
     fields = [f for f in fields if f in clean]
-    expected = {}
-    for name in fields:
+    keys = [str(k) for k in ids[positions]]
+    at = target.at(keys)
+    there = at >= 0
+    expected, found, differs = {}, {}, np.zeros((len(fields), len(keys)), dtype=bool)
+    for i, name in enumerate(fields):
         values = clean[name][positions]
         if name in parents:
-            known = parents[name]
-            values = np.array([v if v in known else None for v in values], dtype=object)
+            known = pd.Series(values, dtype=object).isin(parents[name]).to_numpy()
+            values = np.where(known, values, None)
         expected[name] = _canonical_column(values)
-    keys = [str(k) for k in ids[positions]]
-    found = {
-        name: _canonical_column(rows[k]._mapping[name] if k in rows else None for k in keys)
-        for name in fields
-    }
-    clean_lines, target_lines = [], []
-    for i, key in enumerate(keys):
-        mine = [expected[name][i] for name in fields]
-        clean_lines.append(_SEP.join([key, *mine]))
-        if key not in rows:
-            mismatches.append(Mismatch(obj_name, "missing", key, None, "not in the target"))
+        column = np.asarray(target.columns[name], dtype=object) if len(target) else None
+        theirs = np.full(len(keys), "", dtype=object)
+        if column is not None and there.any():
+            theirs[there] = _canonical_column(column[at[there]])
+        found[name] = theirs
+        differs[i] = there & (expected[name] != theirs)
+    key_array = np.asarray(keys, dtype=object)
+    clean_lines = _lines(key_array, [expected[n] for n in fields])
+    target_lines = _lines(key_array[there], [found[n][there] for n in fields])
+    mismatches: list[Mismatch] = []
+    for row in np.flatnonzero(~there | differs.any(axis=0)):  # the records that disagree
+        if not there[row]:
+            mismatches.append(Mismatch(obj_name, "missing", keys[row], None, "not in the target"))
             continue
-        theirs = [found[name][i] for name in fields]
-        target_lines.append(_SEP.join([key, *theirs]))
-        for name, a, b in zip(fields, mine, theirs, strict=True):
-            if a != b:
-                mismatches.append(Mismatch(obj_name, "field", key, name, "differs in the target"))
+        mismatches += [
+            Mismatch(obj_name, "field", keys[row], name, "differs in the target")
+            for f, name in enumerate(fields)
+            if differs[f, row]
+        ]
     return mismatches, clean_lines, target_lines
 
 
+def _lines(keys: np.ndarray, columns: Sequence[np.ndarray]) -> list[str]:
+    """Each record's key and canonical values joined by the unit separator."""
+    if not len(keys):
+        return []
+    joined = pd.Series(keys, dtype=object)
+    if columns:
+        others: Any = [pd.Series(c, dtype=object) for c in columns]
+        joined = joined.str.cat(others, sep=_SEP)
+    return list(joined.tolist())
+
+
 def _checksum(lines: list[str]) -> str:
-    digest = hashlib.sha256()
-    for line in sorted(lines):
-        digest.update(line.encode("utf-8") + b"\n")
-    return digest.hexdigest()
+    """SHA-256 of the sorted lines, each ended by a newline."""
+    text = "".join(line + "\n" for line in sorted(lines))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def verify_load(
@@ -254,6 +289,8 @@ def verify_load(
     """
     tables = build_metadata(schema).tables
     rng = np.random.default_rng(seed)
+    # the load's own conversion of the same frames, when it is given (prepare is pure)
+    converted = {p.name: p for p in result.prepared} if result is not None else {}
     engine = open_engine(url)
     objects, mismatches = [], []
     try:
@@ -264,7 +301,7 @@ def verify_load(
         with conn:
             for name in (n for n in schema.load_order if n in frames):
                 obj = schema.objects[name]
-                prep = prepare_object(name, obj, frames[name])
+                prep = converted.get(name) or prepare_object(name, obj, frames[name])
                 ov, found = _verify_object(conn, tables, name, obj, prep, result, rng, sample)
                 objects.append(ov)
                 mismatches += found
@@ -296,10 +333,11 @@ def _verify_object(
 
     ids = prep.external_ids
     rows = _read(conn, _target_select(tables, name, obj, key_fields), table.c[EXTERNAL_ID], None)
-    in_target = int(sum(1 for k in ids if k is not None and k in rows))
+    present = pd.notna(ids)
+    in_target = int(np.count_nonzero(rows.at(ids[present]) >= 0)) if present.any() else 0
     total = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
     found, clean_lines, target_lines = _compare(
-        name, obj, key_fields, clean, parents, positions, ids, rows
+        name, key_fields, clean, parents, positions, ids, rows
     )
     mismatches = found
 
@@ -308,7 +346,7 @@ def _verify_object(
     sample_rows = _read(
         conn, _target_select(tables, name, obj, all_fields), table.c[EXTERNAL_ID], picked_ids
     )
-    sampled, _, _ = _compare(name, obj, all_fields, clean, parents, picked, ids, sample_rows)
+    sampled, _, _ = _compare(name, all_fields, clean, parents, picked, ids, sample_rows)
     seen = {(m.external_id, m.field) for m in mismatches}
     mismatches += [m for m in sampled if (m.external_id, m.field) not in seen]
 

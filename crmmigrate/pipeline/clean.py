@@ -18,6 +18,7 @@ from crmmigrate.extract.backup import backup_copies, backup_sources
 from crmmigrate.extract.readers import read_table
 from crmmigrate.frames import concat_rows
 from crmmigrate.masking import has_secret, mask_url
+from crmmigrate.pipeline.frames import RUN_CONFIG
 from crmmigrate.pipeline.sources import label, resolve_sources
 from crmmigrate.progress import Progress, no_progress
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
@@ -44,8 +45,6 @@ from crmmigrate.transform.references import resolve_references
 from crmmigrate.transform.standardise.dispatch import FieldStats, SourceContext, standardise_frame
 from crmmigrate.validate.severities import severities_for
 from crmmigrate.yamlio import load_yaml
-
-RUN_CONFIG = "config"
 
 
 @dataclass(frozen=True)
@@ -395,23 +394,3 @@ def _write_frame(frame: pd.DataFrame, path: Path, write_csv: bool) -> None:
     frame.to_parquet(path, index=False)
     if write_csv:
         write_safe_csv(frame, path.with_suffix(".csv"))
-
-
-def read_clean_frames(run: Run) -> dict[str, pd.DataFrame]:
-    """The clean frames of a run, by object: text columns as objects holding str or None.
-
-    Each column goes from Arrow to Python objects once: pandas' route (its string dtype, then
-    ``astype(object)``, then NaN → None) takes three passes and nearly twice the time.
-    """
-    out: dict[str, pd.DataFrame] = {}
-    for path in sorted((run.path / "clean").glob("*.parquet")):
-        table = pq.read_table(path)
-        columns = {
-            # _source_row through pandas' metadata, so an Int64 column stays Int64
-            name: table.select([name]).to_pandas()[name]
-            if name == "_source_row"
-            else pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
-            for name, column in zip(table.column_names, table.columns, strict=True)
-        }
-        out[path.stem] = pd.DataFrame(columns, copy=False)
-    return out

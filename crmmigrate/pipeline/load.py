@@ -30,7 +30,7 @@ from crmmigrate.load.rollback import RollbackResult, rollback_load
 from crmmigrate.load.schema_diff import SchemaMismatchError
 from crmmigrate.load.verify import Verification, verify_load
 from crmmigrate.masking import MASK
-from crmmigrate.pipeline.clean import read_clean_frames
+from crmmigrate.pipeline.frames import read_clean_frames
 from crmmigrate.pipeline.validate import run_schema, validation_path
 from crmmigrate.progress import Progress, no_progress
 from crmmigrate.report.reconciliation import (

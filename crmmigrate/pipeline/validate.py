@@ -40,7 +40,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from crmmigrate.pipeline.clean import RUN_CONFIG, read_clean_frames
+from crmmigrate.pipeline.frames import RUN_CONFIG, read_clean_frames
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
 from crmmigrate.report.validation_model import summarise_validation
 from crmmigrate.runs import Run, verify_run, write_text_atomic

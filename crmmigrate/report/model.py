@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from crmmigrate.load.target import mask_url
+from crmmigrate.masking import mask_url
 from crmmigrate.report.reconciliation import Reconciliation, build_reconciliation
 from crmmigrate.report.validation_model import (
     VALIDATION,

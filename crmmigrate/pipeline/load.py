@@ -381,12 +381,11 @@ def _excluded(run: Run, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     path = validation_path(run)
     if not path.exists():
         return pd.DataFrame(columns=ERROR_COLUMNS)
-    findings = pd.DataFrame(read_json(path).get("findings", []))
-    if findings.empty:
+    # only the errors become a frame (a run's warnings and notes can be hundreds of thousands)
+    found = [f for f in read_json(path).get("findings", []) if f.get("severity") == "error"]
+    if not found:
         return pd.DataFrame(columns=ERROR_COLUMNS)
-    errors = findings[findings["severity"] == "error"]
-    if errors.empty:
-        return pd.DataFrame(columns=ERROR_COLUMNS)
+    errors = pd.DataFrame(found)
     reasons = (errors["code"] + " " + errors["field"]).groupby(errors["record_id"]).agg("; ".join)
     first = errors.drop_duplicates("record_id").set_index("record_id")
     ext = pd.concat([f.set_index("_record_id")["external_id"] for f in frames.values()])

@@ -335,8 +335,13 @@ def _tw_places() -> _TwPlaces:
     codes["zip3"] = codes["zip"].str[:3]
 
     def sets(frame: pd.DataFrame, key: str) -> dict[str, tuple[str, ...]]:
-        grouped = frame.groupby(key)["city"].unique()
-        return {str(k): tuple(sorted(v)) for k, v in grouped.items()}
+        """key → its cities, sorted (one sort of the distinct pairs, sliced per key)."""
+        pairs = frame[[key, "city"]].drop_duplicates().sort_values([key, "city"])
+        keys = pairs[key].to_numpy(dtype=object)
+        cities = pairs["city"].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
+        ends = np.r_[starts[1:], len(keys)]
+        return {str(keys[a]): tuple(cities[a:b]) for a, b in zip(starts, ends, strict=True)}
 
     return _TwPlaces(
         zip6=sets(codes, "zip"),

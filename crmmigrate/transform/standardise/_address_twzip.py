@@ -71,10 +71,16 @@ def tables() -> TwTables:
     with path.open("rb") as handle:
         raw = pd.read_csv(handle, compression="gzip", dtype=str, keep_default_na=False)
     for column, default in _DEFAULTS.items():
-        raw[column] = pd.to_numeric(raw[column].replace("", str(default))).astype(np.int64)
+        values = raw[column].to_numpy(dtype=object)
+        raw[column] = np.where(values == "", default, values).astype(np.int64)
     raw["zip3"] = raw["zip"].str[:3]
+    # each district's usual 3-digit code: its most frequent, the first seen on a tie
+    usual = raw.groupby(["city", "area", "zip3"], sort=False).size().reset_index(name="n")
+    usual["seen"] = np.arange(len(usual))  # groups come in the order they are first seen
     districts = (
-        raw.groupby(["city", "area"])["zip3"].agg(lambda s: s.value_counts().index[0]).reset_index()
+        usual.sort_values(["city", "area", "n", "seen"], ascending=[True, True, False, True])
+        .drop_duplicates(["city", "area"])[["city", "area", "zip3"]]
+        .reset_index(drop=True)
     )
     prefixes = raw[["city", "area", "zip3"]].drop_duplicates()
     road_keys = raw[["city", "area", "road"]].drop_duplicates().reset_index(drop=True)

@@ -304,12 +304,12 @@ class _Loader:
         if not self.dry_run and (self.resume or self.mode == "incremental"):
             with conn.begin():
                 pending, first_batch = self._skip_done(conn, prep, table, pending, outcome)
-        # An empty table (not resuming: a resumed load's table has its own earlier batches)
-        # holds none of the external ids, so the batches need not look them up.
-        all_new = False
-        if not self.resume:
-            with conn.begin_nested() if self.dry_run else conn.begin():
-                all_new = _is_empty(conn, table)
+        # An empty table holds none of the external ids, so the batches need not look them
+        # up. That holds for a resumed load too: one whose earlier attempt committed a batch
+        # finds that batch in the table (and looks up), a first attempt (what every `load`
+        # of a run starts as) finds the table empty.
+        with conn.begin_nested() if self.dry_run else conn.begin():
+            all_new = _is_empty(conn, table)
         chunks = [pending[s : s + self.batch_size] for s in range(0, len(pending), self.batch_size)]
         windows = _TextWindows(prep, pending, self.batch_size, line_table, self.run_id)
 

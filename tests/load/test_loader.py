@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from crmmigrate.load import ObjectLoadResult, load_frames, loader, references
+from crmmigrate.load import batch as batch_module
 from crmmigrate.target_schema import TargetSchema
 
 ACCOUNTS = [
@@ -299,3 +300,36 @@ def test_empty_frame_loads_nothing_and_absent_objects_are_skipped(
     ]  # fmt: skip
     assert list(result.errors.columns)[-2:] == ["external_id", "reason"] and result.errors.empty
     assert capsys.readouterr() == ("", "")  # the library never prints
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_first_attempt_into_an_empty_table_looks_up_no_external_ids(
+    crm_schema, sqlite_url, make_frame, read_rows, monkeypatch, resume
+):
+    """Every `load` of a run is resumable (resume=True) but starts as a first attempt: the
+    table is empty, so no batch asks the target which external ids it has. A second attempt
+    (the table holds the first one's rows) does ask, and updates instead of inserting."""
+    asked: list[int] = []
+    real_select = batch_module.select_by_external_id
+
+    def spy(conn, table, keys, columns):
+        asked.append(len(keys))
+        return real_select(conn, table, keys, columns)
+
+    monkeypatch.setattr(batch_module, "select_by_external_id", spy)
+    accounts = [{"key": f"A{n}", "name": f"Account {n}"} for n in range(5)]
+    frame = make_frame("accounts", accounts)
+
+    first = load_frames({"accounts": frame}, crm_schema, sqlite_url, run_id="r1",
+                        batch_size=2, resume=resume)  # fmt: skip
+    assert asked == []
+    assert first.counts("accounts").inserted == 5
+
+    changed = make_frame("accounts", [{**a, "name": a["name"] + " Ltd"} for a in accounts])
+    again = load_frames({"accounts": changed}, crm_schema, sqlite_url, run_id="r2",
+                        batch_size=2, resume=resume)  # fmt: skip
+    # per batch: which ids the target has, then the before-images of the rows it updates
+    assert asked == [2, 2, 2, 2, 1, 1]
+    assert (again.counts("accounts").inserted, again.counts("accounts").updated) == (0, 5)
+    names = sorted(r["name"] for r in read_rows(sqlite_url, "accounts"))
+    assert names == [f"Account {n} Ltd" for n in range(5)]

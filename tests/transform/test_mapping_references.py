@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from crmmigrate.config import load_config
-from crmmigrate.pipeline.clean import clean_project, read_clean_frames
+from crmmigrate.pipeline.clean import clean_project
+from crmmigrate.pipeline.frames import read_clean_frames
 from tests.conftest import BASE_CONFIG
 
 Make = Callable[..., Path]

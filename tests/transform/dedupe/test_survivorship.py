@@ -137,3 +137,56 @@ def test_every_value_survives_somewhere() -> None:
             )
             logged = ((changes["field"] == f) & (changes["before"] == value)).any()
             assert kept or logged, (row["_record_id"], f)
+
+
+class Untouchable:
+    """A value that fails loudly if survivorship compares, hashes, prints or measures it."""
+
+    def _touched(self, *_: object) -> bool:
+        raise AssertionError("a record outside every multi-record cluster was read")
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _touched
+    __hash__ = __str__ = __repr__ = __len__ = _touched  # type: ignore[assignment]
+
+
+def test_records_outside_clusters_are_never_read() -> None:
+    # cluster Y's lone record holds an Untouchable in every field, the recency field too: golden
+    # records are built from the members of multi-record clusters alone (ranking every record
+    # by recency, as before, compared it), and the lone record comes back as it was
+    data = frame()
+    lone = data.index[-1]
+    poison = {f: Untouchable() for f in FIELDS}
+    for f, value in poison.items():
+        data.at[lone, f] = value  # type: ignore[assignment]
+    log = ChangeLog()
+    rules = Survivorship(default="most_recent", recency_field="created_date")
+    key = pd.Series(["X", "X", "X", "Y"])
+    out = merge_clusters(
+        data, "contacts", FIELDS, key, rules, log, seconds={"phone": "other_phone"}
+    )
+    assert out.merged == 2
+    kept = out.records.set_index("external_id").loc["crm:C3"]
+    assert all(kept[f] is value for f, value in poison.items())
+    assert "crm#3" not in set(log.frame()["record_id"])
+    assert out.records.loc[out.records["external_id"] == "shop:M1", "email"].item() == "new@x.com"
+
+
+def test_a_field_the_members_agree_on_or_lack_is_left_alone() -> None:
+    # "nickname" (a text column, not object) is held by the lone record only: no member holds
+    # it, so it is neither logged nor rewritten and keeps its dtype; "country" is held by every
+    # member alike: nothing is lost, filled or in conflict
+    data = frame()
+    data["nickname"] = pd.Series([None, None, None, "Y"], dtype="str")
+    data["country"] = pd.Series(["HK", "HK", "HK", "SG"], dtype="str")
+    fields = [*FIELDS, "nickname", "country"]
+    log = ChangeLog()
+    out = merge_clusters(
+        data, "contacts", fields, pd.Series(["X", "X", "X", "Y"]), Survivorship(), log
+    )
+    changes = log.frame()
+    assert not set(changes["field"]) & {"nickname", "country"}
+    assert "email" in set(changes["field"])  # the members disagree on it: logged
+    assert out.records["nickname"].dtype == data["nickname"].dtype
+    assert list(out.records["country"]) == ["HK", "SG"]
+    assert list(out.records["nickname"].fillna("-")) == ["-", "Y"]
+    assert out.conflicts.empty

@@ -31,15 +31,16 @@ from crmmigrate.load.schema_diff import SchemaMismatchError
 from crmmigrate.load.verify import Verification, verify_load
 from crmmigrate.masking import MASK
 from crmmigrate.pipeline.frames import read_clean_frames
-from crmmigrate.pipeline.validate import run_schema, validation_path
+from crmmigrate.pipeline.validate import run_schema
 from crmmigrate.progress import Progress, no_progress
 from crmmigrate.report.reconciliation import (
     Reconciliation,
     build_reconciliation,
     write_reconciliation,
 )
-from crmmigrate.runs import Run, read_json, verify_run, write_json_atomic
+from crmmigrate.runs import Run, verify_run, write_json_atomic
 from crmmigrate.safecsv import write_csv
+from crmmigrate.validate.stored import read_error_findings
 
 TARGET_ENV = "CRMMIGRATE_TARGET_URL"
 DEFAULT_BATCH_SIZE = 1000
@@ -378,14 +379,9 @@ def rollback_run(run: Run, *, target: str | None = None) -> RollbackStageResult:
 
 def _excluded(run: Run, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Records with error findings: not loaded, listed in load/errors.csv with their codes."""
-    path = validation_path(run)
-    if not path.exists():
+    errors = read_error_findings(run.path)
+    if errors is None or errors.empty:
         return pd.DataFrame(columns=ERROR_COLUMNS)
-    # only the errors become a frame (a run's warnings and notes can be hundreds of thousands)
-    found = [f for f in read_json(path).get("findings", []) if f.get("severity") == "error"]
-    if not found:
-        return pd.DataFrame(columns=ERROR_COLUMNS)
-    errors = pd.DataFrame(found)
     reasons = (errors["code"] + " " + errors["field"]).groupby(errors["record_id"]).agg("; ".join)
     first = errors.drop_duplicates("record_id").set_index("record_id")
     ext = pd.concat([f.set_index("_record_id")["external_id"] for f in frames.values()])

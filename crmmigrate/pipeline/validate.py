@@ -1,5 +1,9 @@
 """``validate``: check a run's clean data; write ``validation.json`` and ``junit.xml``.
 
+``findings.parquet`` holds the same findings, one row each, and the header below in its metadata
+(see :mod:`crmmigrate.validate.stored`): ``load`` reads the errors and the reports the header
+from it without parsing a document of hundreds of MB; pandas, DuckDB or Spark read it too.
+
 ``validation.json`` (the document the HTML report renders; keys are stable, new ones may be
 added)::
 
@@ -43,13 +47,13 @@ from pathlib import Path
 from crmmigrate.pipeline.frames import RUN_CONFIG, read_clean_frames
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
 from crmmigrate.report.validation_model import summarise_validation
-from crmmigrate.runs import Run, verify_run, write_text_atomic
+from crmmigrate.runs import Run, verify_run
 from crmmigrate.target_schema import TargetSchema, load_target_schema
 from crmmigrate.validate.junit import junit_xml
 from crmmigrate.validate.rules import RuleSet, load_rules_file
 from crmmigrate.validate.runner import FailOn, ValidationResult, validate_frames
+from crmmigrate.validate.stored import write_validation
 
-VALIDATION = "validation.json"
 JUNIT = "junit.xml"
 
 
@@ -110,7 +114,8 @@ def validate_run(
             show_values=show_values,
             severities=manifest.get("severities", {}),
         )
-        write_text_atomic(run.path / VALIDATION, result.to_json())
+        header = result.header()
+        write_validation(run.path, header, result.finding_frame())
         (run.path / JUNIT).write_text(junit_xml(result, run_id=run.run_id), encoding="utf-8")
         run.record_stage(
             "validate",
@@ -125,10 +130,7 @@ def validate_run(
             },
         )
         # the summary from memory: validation.json is not read back
-        summary = summarise_validation({**result.header(), "findings": []})
+        summary = summarise_validation({**header, "findings": []})
         write_reconciliation(run, build_reconciliation(run), summary)
     return result
 
-
-def validation_path(run: Run) -> Path:
-    return run.path / VALIDATION

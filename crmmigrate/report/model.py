@@ -13,16 +13,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from crmmigrate.masking import mask_url
 from crmmigrate.report.reconciliation import Reconciliation, build_reconciliation
-from crmmigrate.report.validation_model import (
-    VALIDATION,
-    ValidationSummary,
-    summarise_validation,
-)
-from crmmigrate.runs import Run, read_json
+from crmmigrate.report.validation_model import ValidationSummary, summarise_validation
+from crmmigrate.runs import Run
+from crmmigrate.validate.stored import read_validation_header
 
 CLUSTERS = Path("dedupe", "clusters.csv")
 BLOCKING = Path("dedupe", "blocking.json")
@@ -193,9 +191,9 @@ def build_report(
     stages = manifest.get("stages", {})
     clean = stages.get("clean", {})
     load = stages.get("load")
-    validation_file = run.path / VALIDATION
-    if validation is None and validation_file.is_file():
-        validation = summarise_validation(read_json(validation_file))
+    if validation is None:
+        header = read_validation_header(run.path)
+        validation = summarise_validation(header) if header is not None else None
     return RunReport(
         reconciliation=rec,
         created_at=str(manifest.get("created_at", "")),
@@ -265,17 +263,24 @@ def describe_note(note: dict[str, Any]) -> str:
 
 
 def _dedupe(path: Path, blocking: Path) -> DedupeSummary | None:
+    """The clusters of ``dedupe/clusters.csv``: sizes, examples, counts per object.
+
+    A record alone in its cluster (every record, with dedupe off) only counts: the work on
+    members, owners and examples is done on the records of multi-record clusters."""
     if not path.is_file():
         return None
     cols = ["record_id", "object", "source", "source_key", "cluster_id", "score", "survivor"]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame = frame.reindex(columns=cols, fill_value="")
-    sizes = frame.groupby("cluster_id", sort=False).size()
-    distribution = sizes.value_counts()
-    largest = sizes[sizes > 1].sort_index().sort_values(ascending=False, kind="stable")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
+    frame = frame.reindex(columns=cols, fill_value="").fillna("")
+    codes, _ = pd.factorize(frame["cluster_id"], use_na_sentinel=False)
+    per_record = np.bincount(codes)[codes]  # the size of each record's cluster
+    alone = per_record == 1
+    merged = frame[~alone]
+    sizes = merged.groupby("cluster_id", sort=False).size()
+    largest = sizes.sort_index().sort_values(ascending=False, kind="stable")
     examples = []
     for cluster_id in largest.index[:EXAMPLE_CLUSTERS]:
-        rows = frame[frame["cluster_id"] == cluster_id]
+        rows = merged[merged["cluster_id"] == cluster_id]
         members = tuple(
             ClusterMember(
                 str(r.record_id),
@@ -288,7 +293,7 @@ def _dedupe(path: Path, blocking: Path) -> DedupeSummary | None:
         )
         examples.append(Cluster(str(cluster_id), str(rows["object"].iloc[0]), members))
     # a cluster belongs to its survivor's object (a lead merged into a contact: contacts)
-    ranked = frame.assign(_kept=frame["survivor"].str.lower() != "true")
+    ranked = merged.assign(_kept=merged["survivor"].str.lower() != "true")
     owner = ranked.sort_values("_kept", kind="stable").drop_duplicates("cluster_id")
     owners = owner.set_index("cluster_id")["object"]
     per_cluster = pd.DataFrame({"object": owners.reindex(sizes.index).to_numpy(), "size": sizes})
@@ -296,10 +301,17 @@ def _dedupe(path: Path, blocking: Path) -> DedupeSummary | None:
     by_object: dict[str, dict[int, int]] = {}
     for (obj, size), n in zip(counts.index, counts.to_numpy(), strict=True):
         by_object.setdefault(str(obj), {})[int(size)] = int(n)
+    for obj, n in frame.loc[alone, "object"].value_counts().items():
+        by_object.setdefault(str(obj), {})[1] = int(n)
+    distribution = sizes.value_counts()
+    singles = int(np.count_nonzero(alone))
+    size_counts = dict(zip(map(int, distribution.index), map(int, distribution), strict=True))
+    if singles:
+        size_counts[1] = singles
     return DedupeSummary(
         records=len(frame),
-        clusters=len(sizes),
-        sizes=dict(sorted(zip(map(int, distribution.index), map(int, distribution), strict=True))),
+        clusters=len(sizes) + singles,
+        sizes=dict(sorted(size_counts.items())),
         examples=tuple(examples),
         by_object={obj: dict(sorted(c.items())) for obj, c in sorted(by_object.items())},
         blocking=json.loads(blocking.read_text("utf-8")) if blocking.is_file() else {},

@@ -15,7 +15,6 @@ from typing import Any
 from crmmigrate.validate.findings import location
 from crmmigrate.validate.verdict import Verdict, judge
 
-VALIDATION = "validation.json"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SAMPLES = 5
 

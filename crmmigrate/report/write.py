@@ -9,8 +9,9 @@ from crmmigrate.report.html import render_reconciliation
 from crmmigrate.report.model import RunReport, build_report
 from crmmigrate.report.reconciliation import RECONCILIATION, Reconciliation
 from crmmigrate.report.validation_html import render_validation
-from crmmigrate.report.validation_model import VALIDATION, ValidationSummary, summarise_validation
-from crmmigrate.runs import Run, read_json, write_json_atomic, write_text_atomic
+from crmmigrate.report.validation_model import ValidationSummary, summarise_validation
+from crmmigrate.runs import Run, write_json_atomic, write_text_atomic
+from crmmigrate.validate.stored import read_validation_header
 
 RECONCILIATION_HTML = "reconciliation.html"
 VALIDATION_HTML = "validation.html"
@@ -29,8 +30,9 @@ def write_reports(
 
     ``validation`` is the summary of the run's validation.json when the caller has it (the
     validate stage): the file, hundreds of MB for millions of findings, is then not read back."""
-    if validation is None and (run.path / VALIDATION).is_file():
-        validation = summarise_validation(read_json(run.path / VALIDATION))
+    if validation is None:
+        header = read_validation_header(run.path)
+        validation = summarise_validation(header) if header is not None else None
     report = build_report(run, rec, validation)
     files = [run.path / RECONCILIATION, run.path / RECONCILIATION_HTML]
     write_json_atomic(files[0], report.to_dict())

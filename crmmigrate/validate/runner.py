@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -186,19 +185,11 @@ class ValidationResult:
 
     def to_dict(self, *, values: bool | None = None) -> dict[str, Any]:
         """The validation.json document; offending values only with ``values`` (--show-values)."""
-        findings = self._finding_frame(values).astype(object).replace({np.nan: None})
+        findings = self.finding_frame(values).astype(object).replace({np.nan: None})
         return {**self.header(values), "findings": findings.to_dict(orient="records")}
 
-    def to_json(self, *, values: bool | None = None) -> str:
-        """:meth:`to_dict` as JSON text, the findings written by pandas' C encoder (the
-        document of a million findings in seconds, not minutes)."""
-        header = json.dumps(self.header(values), ensure_ascii=False, indent=2)
-        findings = self._finding_frame(values).to_json(
-            orient="records", force_ascii=False, indent=2
-        )
-        return f'{header[:-2]},\n  "findings": {findings}\n}}\n'
-
-    def _finding_frame(self, values: bool | None) -> pd.DataFrame:
+    def finding_frame(self, values: bool | None = None) -> pd.DataFrame:
+        """The findings as validation.json lists them (``value`` only with ``values``)."""
         with_values = self.show_values if values is None else values
         return self.findings[[*FINDING_COLUMNS, VALUE] if with_values else FINDING_COLUMNS]
 

@@ -271,3 +271,20 @@ def test_records_left_out_by_validation_are_reported_and_exit_0(project: Path) -
     assert result.stderr == (
         f"2 records with validation errors were not loaded; listed in {errors}\n"
     )
+
+
+def test_records_left_out_are_the_same_from_findings_parquet_or_validation_json(
+    project: Path,
+) -> None:
+    """load reads the errors from findings.parquet; without it, from validation.json: the
+    same errors.csv either way (source rows as whole numbers)."""
+    assert invoke("clean", "--quiet").exit_code == 0
+    assert invoke("validate", "--quiet", "--fail-on", "never").exit_code == 0
+    run = sorted(Path("runs").iterdir())[-1]
+    assert (run / "findings.parquet").is_file()
+    assert invoke("load", "--quiet").exit_code == 0
+    from_twin = (run / "load" / "errors.csv").read_text("utf-8")
+    (run / "findings.parquet").unlink()
+    assert invoke("load", "--quiet", "--target", "sqlite:///other.db").exit_code == 0
+    assert (run / "load" / "errors.csv").read_text("utf-8") == from_twin
+    assert from_twin.count("validation error") == 2 and ".0," not in from_twin

@@ -95,12 +95,12 @@ def test_tampered_and_deleted_rows_are_found(target_url, crm_schema, make_frame)
     assert "1999" not in " ".join(str(m) for m in verification.mismatches)
 
 
-def test_key_field_change_found_outside_the_sample(sqlite_url, crm_schema, make_frame):
-    frames, result = _load(make_frame, crm_schema, sqlite_url)
-    _exec(sqlite_url, "UPDATE contacts SET last_name = 'X' WHERE external_id = 'legacy:3'")
-    _exec(sqlite_url, "UPDATE contacts SET account_id = NULL WHERE external_id = 'legacy:2'")
+def test_key_field_change_found_outside_the_sample(target_url, crm_schema, make_frame):
+    frames, result = _load(make_frame, crm_schema, target_url)
+    _exec(target_url, "UPDATE contacts SET last_name = 'X' WHERE external_id = 'legacy:3'")
+    _exec(target_url, "UPDATE contacts SET account_id = NULL WHERE external_id = 'legacy:2'")
 
-    verification = verify_load(frames, crm_schema, sqlite_url, "r1", result=result, sample=0)
+    verification = verify_load(frames, crm_schema, target_url, "r1", result=result, sample=0)
 
     assert [(m.external_id, m.field) for m in verification.mismatches] == [
         ("legacy:2", "account"),

@@ -24,6 +24,7 @@ import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = "'"
+_FIRST = frozenset(TRIGGERS)
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
@@ -40,17 +41,24 @@ def neutralise(value: Any) -> Any:
 
 
 def neutralise_series(column: pd.Series) -> pd.Series:
-    """:func:`neutralise` over a column, parsing each distinct string once."""
+    """:func:`neutralise` over a column: only the strings that start with a trigger are looked
+    at one by one (a column of ids or names has none), each distinct one once."""
     if column.dtype.kind in "biufcmM":  # numbers and dates cannot start with a trigger
         return column
     values = column.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if not len(uniques):
+    at = np.fromiter(
+        (i for i, v in enumerate(values) if v.__class__ is not str or v[:1] in _FIRST),
+        dtype=np.intp,
+    )
+    if not len(at):
         return column
+    out = values.copy()
+    codes, uniques = pd.factorize(values[at], use_na_sentinel=True)
     mapped = np.array([neutralise(u) for u in uniques] + [None], dtype=object)
-    out = mapped[codes]
+    picked = mapped[codes]
     missing = codes == -1
-    out[missing] = values[missing]  # keep None / NaN as they were
+    picked[missing] = values[at][missing]  # keep None / NaN as they were
+    out[at] = picked
     return pd.Series(out, index=column.index, name=column.name, dtype=object)
 
 

@@ -94,7 +94,7 @@ def copy_text(values: Sequence[Any] | np.ndarray) -> list[str]:
             array = array.copy()
             # One translate over the whole column, split back: PostgreSQL text holds no NUL,
             # so a NUL separates the values (a value with one is escaped on its own).
-            if "\0" in "".join(present):
+            if joined.count("\0") != len(present) - 1:
                 array[~missing] = [v.translate(_ESCAPES) for v in present]
             else:
                 array[~missing] = joined.translate(_ESCAPES).split("\0")

@@ -406,7 +406,7 @@ TEXT_WINDOW = 50_000
 
 @dataclass
 class _Window:
-    texts: dict[str, np.ndarray]  # column → COPY text, one per record of the window
+    texts: dict[str, list[str]]  # column → COPY text, one per record of the window
     parts: list[LinePart] | None  # row_parts of the window (None without a line table)
 
 
@@ -438,7 +438,7 @@ class _TextWindows:
                 del self.made[old]
             window = self.made[number] = self._make(number)
         cut = slice(offset, offset + count)
-        texts = {c: t[cut].tolist() for c, t in window.texts.items()}
+        texts = {c: t[cut] for c, t in window.texts.items()}
         parts = None
         if window.parts is not None:
             parts = [p if isinstance(p, str) else p[cut] for p in window.parts]
@@ -459,8 +459,7 @@ class _TextWindows:
             later = [reference_column(name) for name in prep.references]
             load_id = copy_text([self.run_id]) * len(index)
             parts = row_parts(self.line_table, {**texts, LOAD_ID: load_id}, later)
-        arrays_of = {c: np.asarray(t, dtype=object) for c, t in texts.items()}
-        return _Window(arrays_of, parts)
+        return _Window(texts, parts)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def read_clean_frames(run: Run) -> dict[str, pd.DataFrame]:
             # _source_row through pandas' metadata, so an Int64 column stays Int64
             name: table.select([name]).to_pandas()[name]
             if name == "_source_row"
-            else pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
+            else pd.Series(column.to_numpy(zero_copy_only=False), dtype=object, copy=False)
             for name, column in zip(table.column_names, table.columns, strict=True)
         }
         out[path.stem] = pd.DataFrame(columns, copy=False)

@@ -45,9 +45,14 @@ def required(values: pd.Series, fdef: FieldDef) -> np.ndarray:
 
 @register("too-long", lambda f: f.max_length is not None and f.type != "reference")
 def too_long(values: pd.Series, fdef: FieldDef) -> np.ndarray:
-    lengths = values.dropna().astype(str).str.len()
+    array = values.to_numpy(dtype=object)
+    present = np.flatnonzero(pd.notna(array))
+    text = array[present]
+    if pd.api.types.infer_dtype(text, skipna=False) != "string":
+        text = np.array([str(v) for v in text], dtype=object)  # numbers, dates: as written
+    lengths = np.fromiter(map(len, text), dtype=np.int64, count=len(text))
     mask = np.zeros(len(values), dtype=bool)
-    mask[values.index.get_indexer(lengths.index[lengths > (fdef.max_length or 0)])] = True
+    mask[present[lengths > (fdef.max_length or 0)]] = True
     return mask
 
 

@@ -58,6 +58,9 @@ def row_numbers(rows: pd.Series) -> np.ndarray:
     return numbers.astype(object).where(numbers.notna(), None).to_numpy()
 
 
+_LINEAGE = ["_record_id", "_source", "_source_file", "_source_sheet", "_source_row", "_source_key"]
+
+
 def empty_findings() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in [*FINDING_COLUMNS, VALUE]})
 
@@ -80,7 +83,9 @@ def findings_for(
     ``offending`` (aligned with ``frame``) are the offending values, kept only for --show-values.
     """
     kind = CATALOGUE[code]
-    hit = frame.loc[mask]
+    at = np.flatnonzero(mask)
+    # only the lineage columns, taken at the hits (not a copy of every column of the frame)
+    hit = frame[_LINEAGE].take(at)
     if reasons is None:
         message: object = kind.template.format(
             object=obj, field=field, reason="", detail="", rule=rule or code, **fmt
@@ -113,6 +118,6 @@ def findings_for(
             "source_row": row_numbers(hit["_source_row"]),
             "source_key": hit["_source_key"].to_numpy(),
             "message": message,
-            VALUE: None if offending is None else offending.loc[mask].to_numpy(),
+            VALUE: None if offending is None else offending.to_numpy()[at],
         }
     )

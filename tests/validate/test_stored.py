@@ -80,7 +80,7 @@ def test_error_findings_from_the_twin_equal_those_from_the_document(tmp_path: Pa
 
 
 def test_a_twin_that_does_not_match_the_document_is_ignored(tmp_path: Path) -> None:
-    _, header = _written(tmp_path)
+    _written(tmp_path)
     document = tmp_path / VALIDATION
     data = json.loads(document.read_text("utf-8"))
     data["passed"] = not data["passed"]

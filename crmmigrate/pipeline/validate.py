@@ -133,4 +133,3 @@ def validate_run(
         summary = summarise_validation({**header, "findings": []})
         write_reconciliation(run, build_reconciliation(run), summary)
     return result
-

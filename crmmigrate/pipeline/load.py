@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import time
@@ -44,6 +45,7 @@ from crmmigrate.validate.stored import read_error_findings
 
 TARGET_ENV = "CRMMIGRATE_TARGET_URL"
 DEFAULT_BATCH_SIZE = 1000
+CHECKPOINT_EVERY = 0.5  # seconds
 BEFORE_IMAGES = "before_images.jsonl"
 ROLLBACK_CONFLICTS = "rollback_conflicts.csv"
 SCHEMA_DIFF = "schema_diff.txt"
@@ -269,7 +271,7 @@ def load_run(
 
 
 class _Checkpoint:
-    """``load/checkpoint.json``: rewritten after each committed batch (a hint; the journal in
+    """``load/checkpoint.json``: rewritten after committed batches (a hint; the journal in
     the target is what a resumed load trusts)."""
 
     def __init__(self, run: Run, target: str, mode: str) -> None:
@@ -285,6 +287,7 @@ class _Checkpoint:
             "status": "running",
             "objects": previous.get("objects", {}) if same_load else {},
         }
+        self.written = -math.inf  # when the checkpoint was last written (monotonic)
 
     def batch_done(self, progress: BatchProgress) -> None:
         self.data["objects"][progress.object] = {
@@ -292,6 +295,13 @@ class _Checkpoint:
             "rows_done": progress.rows_done,
             "rows_total": progress.rows_total,
         }
+        # A hint, so written at most every CHECKPOINT_EVERY seconds (1,000 batches of 1M
+        # records took a second of rewriting), but always after an object's first and last batch.
+        now = time.monotonic()
+        last = progress.rows_done >= progress.rows_total
+        if not last and now - self.written < CHECKPOINT_EVERY:
+            return
+        self.written = now
         self.data["updated_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         write_checkpoint(self.path, self.data)
 

@@ -318,7 +318,9 @@ def verify_load(
     """Compare the target at ``url`` with the clean ``frames`` the run loaded.
 
     ``result`` (the load's) gives the loaded/rejected counts and which records should be in
-    the target; without it, every convertible record is expected. Read-only.
+    the target; without it, every convertible record is expected. It must be the result of
+    loading these same ``frames``: its converted frames (``result.prepared``) are what the
+    target is compared with. Read-only.
     """
     tables = build_metadata(schema).tables
     rng = np.random.default_rng(seed)

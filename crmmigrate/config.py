@@ -75,7 +75,9 @@ class Target(_Strict):
     url: str = Field(
         default="sqlite:///crm.db", description="SQLAlchemy URL of the target database"
     )
-    batch_size: int = Field(default=1000, gt=0, le=100_000, description="Rows per load transaction")
+    batch_size: int = Field(
+        default=10_000, gt=0, le=100_000, description="Rows per load transaction"
+    )
 
 
 class FieldMap(_Strict):

@@ -3,8 +3,8 @@
 A batch runs inside a transaction the caller owns (committed per batch, or rolled back at the
 end of a dry run). It looks up which of its external ids the target already has, inserts the
 new records and updates the changed ones with one executemany each, and if the database
-rejects the batch it replays it row by row, each row in its own savepoint, so the good rows
-are kept and each bad row gets the database's reason.
+rejects the batch it replays it in halves, each in its own savepoint, halving a half that fails
+down to the single row, so the good rows are kept and each bad row gets the database's reason.
 """
 
 from __future__ import annotations
@@ -292,25 +292,44 @@ def _unchanged(
     )
 
 
-def _replay_one_by_one(
+def _replay(
     conn: sa.Connection,
     statement: sa.Executable,
     rows: Sequence[BatchRow],
     params: Sequence[dict[str, Any]],
     failures: dict[int, str],
 ) -> list[int]:
-    """Run ``statement`` once per row, each in a savepoint; return the indexes that succeeded."""
-    succeeded = []
-    for index, (row, row_params) in enumerate(zip(rows, params, strict=True)):
+    """Run ``statement`` for the rows again, isolating the ones the database rejects; return
+    the indexes that succeeded, in order.
+
+    The rows go in halves, each in a savepoint; a half that fails is halved again, down to
+    the single row, which gets the database's own reason. One bad row among a batch of n costs
+    about 2·log2(n) statements instead of n (replaying row by row made a 10,000-row batch with
+    one bad row 10,000 round trips).
+    """
+    succeeded: list[int] = []
+
+    def attempt(low: int, high: int) -> None:
         try:
             with conn.begin_nested():
-                conn.execute(statement, row_params)
+                if high - low == 1:
+                    conn.execute(statement, params[low])
+                else:
+                    conn.execute(statement, list(params[low:high]))
         except exc.DBAPIError as err:
             if not is_row_error(err):
                 raise
-            failures[row.position] = db_reason(err)
+            if high - low == 1:
+                failures[rows[low].position] = db_reason(err)
+                return
+            middle = (low + high) // 2
+            attempt(low, middle)
+            attempt(middle, high)
         else:
-            succeeded.append(index)
+            succeeded.extend(range(low, high))
+
+    if rows:
+        attempt(0, len(rows))
     return succeeded
 
 
@@ -467,12 +486,10 @@ def _write_batch(
             raise
         insert_hashes = None
         insert_rows, update_rows = list(inserts), list(updates)
-        inserted = _replay_one_by_one(
+        inserted = _replay(
             conn, sa.insert(table), insert_rows, _rows(insert_columns_), result.failures
         )
-        updated = _replay_one_by_one(
-            conn, update_stmt, update_rows, _rows(update_columns), result.failures
-        )
+        updated = _replay(conn, update_stmt, update_rows, _rows(update_columns), result.failures)
 
     for i in updated:
         position = updates.positions[i]

@@ -138,7 +138,7 @@ def load_frames(
     *,
     run_id: str,
     mode: LoadMode = "upsert",
-    batch_size: int = 1000,
+    batch_size: int = 10_000,
     dry_run: bool = False,
     resume: bool = False,
     on_batch: Callable[[BatchProgress], None] | None = None,

@@ -44,7 +44,7 @@ from crmmigrate.safecsv import write_csv
 from crmmigrate.validate.stored import read_error_findings
 
 TARGET_ENV = "CRMMIGRATE_TARGET_URL"
-DEFAULT_BATCH_SIZE = 1000
+DEFAULT_BATCH_SIZE = 10_000
 CHECKPOINT_EVERY = 0.5  # seconds
 BEFORE_IMAGES = "before_images.jsonl"
 ROLLBACK_CONFLICTS = "rollback_conflicts.csv"

@@ -145,3 +145,43 @@ def test_rejected_update_is_isolated_from_inserts_and_updates(
         "legacy:C3": ("Wang", "r1"),
         "legacy:C4": ("Huang", "r2"),
     }
+
+
+def test_a_few_bad_rows_in_a_big_batch_are_isolated_in_few_statements(
+    target_url, make_frame, read_rows
+):
+    """The replay halves the rows, not one statement per row: three rejected rows of 512 in
+    one batch cost tens of INSERTs, and exactly those three are reported."""
+    schema = TargetSchema.model_validate(
+        {
+            "version": 1,
+            "name": "t",
+            "objects": {"members": {"fields": {"code": {"type": "string", "unique": True}}}},
+        }
+    )
+    codes = [f"X{i}" for i in range(512)]
+    for bad, repeated in ((100, 3), (101, 100), (400, 399)):
+        codes[bad] = codes[repeated]
+    members = [{"key": f"M{i}", "code": code} for i, code in enumerate(codes)]
+    inserts: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO") and "members" in statement:
+            inserts.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
+    try:
+        result = load_frames(
+            {"members": make_frame("members", members)},
+            schema,
+            target_url,
+            run_id="r1",
+            batch_size=512,
+        )
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
+
+    assert sorted(result.errors["external_id"]) == ["legacy:M100", "legacy:M101", "legacy:M400"]
+    loaded = [r["code"] for r in read_rows(target_url, "members")]
+    assert len(loaded) == 509 and len(set(loaded)) == 509
+    assert 0 < len(inserts) < 100  # row by row it was 512 and more

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -183,7 +184,18 @@ def _sqlite_executemany(
     Each value goes through its column type's bind processor, as SQLAlchemy would apply it;
     a date column whose COPY text the caller has takes that instead, the same ISO text
     (checked on its first value) for a small part of the cost.
+
+    A column that is NULL in every row of the batch is left out of the INSERT when the table
+    in the database gives it no default (it is NULL then either way): SQLite's cost grows
+    with the columns bound, and a CRM table has many a source never fills (44 columns bound
+    instead of 14 took six times as long).
     """
+    bare = _sqlite_no_default(conn, table)
+    columns = {
+        name: values
+        for name, values in columns.items()
+        if name not in bare or not _all_null(values)
+    } or dict(columns)
     compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
     order = list(compiled.positiontup or ())
     if sorted(order) != sorted(columns):  # not the plain positional INSERT expected
@@ -208,6 +220,28 @@ def _sqlite_executemany(
         else:
             cells.append(values)
     conn.exec_driver_sql(compiled.string, list(zip(*cells, strict=True)))
+
+
+def _all_null(values: Sequence[Any]) -> bool:
+    if isinstance(values, list):
+        with suppress(TypeError):  # a value whose == None is not a bool (pd.NA)
+            return values.count(None) == len(values)  # in C
+    return all(v is None for v in values)
+
+
+def _sqlite_no_default(conn: sa.Connection, table: sa.Table) -> frozenset[str]:
+    """The table's columns that the database itself gives no default and that are not
+    generated (``PRAGMA table_xinfo``), asked once per table and connection."""
+    cache = conn.info.setdefault("crmmigrate_sqlite_bare", {})
+    if table.name not in cache:
+        preparer = conn.dialect.identifier_preparer
+        schema = f"{preparer.quote(table.schema)}." if table.schema else ""
+        pragma = f"PRAGMA {schema}table_xinfo({preparer.quote(table.name)})"
+        # cid, name, type, notnull, dflt_value, pk, hidden (0: an ordinary column)
+        found = conn.exec_driver_sql(pragma).fetchall()
+        cache[table.name] = frozenset(row[1] for row in found if row[4] is None and row[6] == 0)
+    bare: frozenset[str] = cache[table.name]
+    return bare
 
 
 def _same_text(

@@ -333,3 +333,27 @@ def test_a_first_attempt_into_an_empty_table_looks_up_no_external_ids(
     assert (again.counts("accounts").inserted, again.counts("accounts").updated) == (0, 5)
     names = sorted(r["name"] for r in read_rows(sqlite_url, "accounts"))
     assert names == [f"Account {n} Ltd" for n in range(5)]
+
+
+def test_sqlite_column_left_empty_is_null_even_where_the_table_has_a_default(
+    crm_schema, sqlite_url, make_frame, read_rows
+):
+    """A column NULL in a whole batch is left out of SQLite's INSERT only where the table gives
+    it no default: one the database defaults is bound as NULL, so the row is what the load
+    meant (and what its row hash and verification say)."""
+    from crmmigrate.load.schema import build_metadata
+    from crmmigrate.load.verify import verify_load
+
+    metadata = build_metadata(crm_schema)
+    metadata.tables["contacts"].c["title"].server_default = sa.DefaultClause("Dr")
+    engine = sa.create_engine(sqlite_url)
+    metadata.create_all(engine)
+    engine.dispose()
+    contacts = [{"key": "C1", "last_name": "Chen", "title": None, "phone": None}]
+    frames = {"contacts": make_frame("contacts", contacts)}
+
+    result = load_frames(frames, crm_schema, sqlite_url, run_id="r1")
+
+    (row,) = read_rows(sqlite_url, "contacts")
+    assert row["title"] is None and row["phone"] is None and row["last_name"] == "Chen"
+    assert verify_load(frames, crm_schema, sqlite_url, "r1", result=result).ok

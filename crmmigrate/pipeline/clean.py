@@ -135,7 +135,17 @@ def clean_project(
                 tables += [replace(t, path=path) for t in read]
             t_extract += time.monotonic() - t0
             t0 = time.monotonic()
+            files = [
+                {
+                    "file": label(project, t.path),
+                    "sheet": t.sheet,
+                    "encoding": t.encoding,
+                    "rows": len(t.frame),
+                }
+                for t in tables
+            ]
             mapped = map_source(tables, src, base_dir=str(project.base_dir))
+            del tables  # the raw frames: only the mapped records go on (memory at 1M rows)
             obj = project.schema.objects[src.object]
             ctx = SourceContext(
                 name=src.name,
@@ -144,30 +154,26 @@ def clean_project(
                 project_options=project.config.standardise,
                 field_options=src.standardise,
             )
+            records, read_count, rejected_part = mapped.records, mapped.read, mapped.rejected
+            del mapped
             frame = standardise_frame(
-                mapped.records, src.object, obj, ctx, log=log, stats=stats, progress=progress
+                records, src.object, obj, ctx, log=log, stats=stats, progress=progress
             )
+            del records  # the standardised frame replaces it
             t_transform += time.monotonic() - t0
             per_object.setdefault(src.object, []).append(frame)
-            rejected.append(mapped.rejected)
+            del frame
+            rejected.append(rejected_part)
             counts = objects.setdefault(src.object, {"read": 0, "rejected": 0, "merged": 0})
-            counts["read"] += mapped.read
-            counts["rejected"] += len(mapped.rejected)
+            counts["read"] += read_count
+            counts["rejected"] += len(rejected_part)
             source_info.append(
                 {
                     "name": src.name,
                     "object": src.object,
-                    "read": mapped.read,
-                    "rejected": len(mapped.rejected),
-                    "files": [
-                        {
-                            "file": label(project, t.path),
-                            "sheet": t.sheet,
-                            "encoding": t.encoding,
-                            "rows": len(t.frame),
-                        }
-                        for t in tables
-                    ],
+                    "read": read_count,
+                    "rejected": len(rejected_part),
+                    "files": files,
                 }
             )
         timings["extract"] = t_extract
@@ -177,9 +183,11 @@ def clean_project(
         frames: dict[str, pd.DataFrame] = {}
         clusters: dict[str, pd.DataFrame] = {}
         conflicts: list[pd.DataFrame] = []
-        for obj_name, parts in per_object.items():
+        for obj_name in list(per_object):
             fields = list(project.schema.objects[obj_name].fields)
+            parts = per_object.pop(obj_name)  # the parts live on only in the concatenation
             frame = pd.concat(parts, ignore_index=True)
+            del parts
             for fname in fields:
                 if fname not in frame.columns:
                     frame[fname] = None
@@ -191,6 +199,7 @@ def clean_project(
             clusters[obj_name] = merged.clusters
             objects[obj_name]["merged"] = merged.merged
             frames[obj_name] = merged.records
+            del frame, merged
         ref_stats = resolve_references(frames, project)
         dedupe_stats: dict[str, Any] = {"enabled": project.config.dedupe.enabled}
         if dedupe is not None:

@@ -181,6 +181,7 @@ def clean_project(
         t0 = time.monotonic()
         progress("merging repeated keys")
         frames: dict[str, pd.DataFrame] = {}
+        provided: dict[str, set[str]] = {}
         clusters: dict[str, pd.DataFrame] = {}
         conflicts: list[pd.DataFrame] = []
         for obj_name in list(per_object):
@@ -188,6 +189,7 @@ def clean_project(
             parts = per_object.pop(obj_name)  # the parts live on only in the concatenation
             frame = pd.concat(parts, ignore_index=True)
             del parts
+            provided[obj_name] = set(frame.columns)  # what the sources map (and compose)
             for fname in fields:
                 if fname not in frame.columns:
                     frame[fname] = None
@@ -233,9 +235,11 @@ def clean_project(
         t0 = time.monotonic()
         progress("writing the run")
         for obj_name, frame in frames.items():
-            _write_frame(frame, run.sub("clean", f"{obj_name}.parquet"), write_csv)
+            kept = _provided_only(frame, provided.get(obj_name, set()), project.schema, obj_name)
+            _write_frame(kept, run.sub("clean", f"{obj_name}.parquet"), write_csv)
         for obj_name, frame in archived.items():
-            _write_frame(frame, run.sub("clean", "archive", f"{obj_name}.parquet"), True)
+            kept = _provided_only(frame, provided.get(obj_name, set()), project.schema, obj_name)
+            _write_frame(kept, run.sub("clean", "archive", f"{obj_name}.parquet"), True)
         if customers is not None:
             write_safe_csv(customers.unmatched, run.sub("customers", "unmatched_orders.csv"))
             write_safe_csv(customers.segments, run.sub("customers", "segments.csv"))
@@ -391,6 +395,25 @@ def _copy_config(project: Project, snapshot: Path) -> None:
             data.setdefault("target", {})["url"] = mask_url(url)
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     snapshot.write_text(text, encoding="utf-8")
+
+
+def _provided_only(
+    frame: pd.DataFrame, provided: set[str], schema: Any, obj_name: str
+) -> pd.DataFrame:
+    """The frame without the fields nothing gave a value: no source maps them and no stage
+    (fill, customers) filled one in any record.
+
+    A clean frame holds only what the run knows. ``load`` inserts an absent field as NULL and
+    leaves it alone on update, so a field somebody keeps in the target CRM (a title typed in
+    after the first load) is not overwritten with NULL by a later load that never had it.
+    """
+    fields = schema.objects[obj_name].fields
+    absent = [
+        name
+        for name in fields
+        if name in frame.columns and name not in provided and not frame[name].notna().any()
+    ]
+    return frame.drop(columns=absent) if absent else frame
 
 
 def _write_frame(frame: pd.DataFrame, path: Path, write_csv: bool) -> None:

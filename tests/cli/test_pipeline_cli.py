@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -288,3 +289,29 @@ def test_records_left_out_are_the_same_from_findings_parquet_or_validation_json(
     assert invoke("load", "--quiet", "--target", "sqlite:///other.db").exit_code == 0
     assert (run / "load" / "errors.csv").read_text("utf-8") == from_twin
     assert from_twin.count("validation error") == 2 and ".0," not in from_twin
+
+
+def test_a_later_load_leaves_fields_no_source_maps_as_the_crm_has_them(project: Path) -> None:
+    """Someone fills in a contact's title and mobile in the CRM after the first load; a later
+    run (the source changed) updates what the sources map and leaves those fields alone: a
+    field nothing in the run provides is not in its clean frame, so it is never set to NULL."""
+    assert invoke("run", "--quiet", "--fail-on", "never").exit_code == 0
+    with sqlite3.connect("crm.db") as conn:
+        conn.execute(
+            "UPDATE contacts SET title = 'VP Sales', mobile_phone = '+886912345678'"
+            " WHERE external_id = 'legacy:C001'"
+        )
+    contacts = Path("contacts.csv")
+    contacts.write_text(contacts.read_text("utf-8").replace("Ann,Lee", "Anne,Lee"), "utf-8")
+
+    assert invoke("run", "--quiet", "--fail-on", "never").exit_code == 0
+
+    with sqlite3.connect("crm.db") as conn:
+        row = conn.execute(
+            "SELECT first_name, title, mobile_phone FROM contacts WHERE external_id = 'legacy:C001'"
+        ).fetchone()
+    assert row == ("Anne", "VP Sales", "+886912345678")
+    run = sorted(Path("runs").iterdir())[-1]
+    columns = set(pd.read_parquet(run / "clean" / "contacts.parquet").columns)
+    assert {"first_name", "email", "account"} <= columns
+    assert not {"title", "mobile_phone", "gender"} & columns

@@ -1,20 +1,33 @@
 """Extract stage: back up the sources, then read them as tables of text cells.
 
 Nothing here cleans or interprets a value: every cell comes back exactly as the file holds it.
+
+The names below are imported when first used: ``validate`` and ``load`` check a run's backup
+(``extract.backup``, hashlib only) without importing the readers (pandas, openpyxl, charset
+detection: over half a second).
 """
 
-from crmmigrate.extract.backup import BackupEntry, backup_sources, verify_backup
-from crmmigrate.extract.encoding import AUTO_ENCODINGS, decode_bytes
-from crmmigrate.extract.readers import RawTable, expand_paths, read_headers, read_table
+from __future__ import annotations
 
-__all__ = [
-    "AUTO_ENCODINGS",
-    "BackupEntry",
-    "RawTable",
-    "backup_sources",
-    "decode_bytes",
-    "expand_paths",
-    "read_headers",
-    "read_table",
-    "verify_backup",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "AUTO_ENCODINGS": "encoding",
+    "BackupEntry": "backup",
+    "RawTable": "readers",
+    "backup_sources": "backup",
+    "decode_bytes": "encoding",
+    "expand_paths": "readers",
+    "read_headers": "readers",
+    "read_table": "readers",
+    "verify_backup": "backup",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)

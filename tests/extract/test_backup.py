@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,16 @@ def test_odd_file_names_round_trip(tmp_path: Path) -> None:
     line = (tmp_path / "b" / "SHA256SUMS").read_text(encoding="utf-8")
     assert line == f"\\{entry.sha256}  客戶 back\\\\slash.csv\n"  # GNU sha256sum escaping
     assert verify_backup(tmp_path / "b") == []
+
+
+def test_checking_a_backup_does_not_import_the_readers() -> None:
+    """validate and load check a run's backup: that must not import the readers (pandas,
+    openpyxl, charset detection), which cost more than half a second of every command."""
+    code = (
+        "import sys\n"
+        "from crmmigrate.extract.backup import verify_backup\n"
+        "print([m for m in ('crmmigrate.extract.readers', 'openpyxl', 'pandas')"
+        " if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -41,7 +41,10 @@ def write_validation(run_path: Path, header: dict[str, Any], findings: pd.DataFr
     _write_atomic(document, f'{head[:-2]},\n  "findings": {rows}\n}}\n'.encode())
     # source_row: whole numbers or none, read back as such (not as floats)
     rows_typed = findings.astype({c: "Int64" for c in ("source_row",) if c in findings})
-    table = pa.Table.from_pandas(rows_typed, preserve_index=False)
+    try:
+        table = pa.Table.from_pandas(rows_typed, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return  # a column Arrow cannot type (mixed values): no twin, the document answers
     meta = {
         **(table.schema.metadata or {}),
         _HEADER_KEY: json.dumps(header, ensure_ascii=False).encode(),

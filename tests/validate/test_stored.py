@@ -118,3 +118,15 @@ def test_a_new_validation_replaces_the_twin_before_the_document(tmp_path: Path) 
     with pytest.raises(OSError):
         write_validation(tmp_path, result.header(), result.finding_frame())
     assert not (tmp_path / FINDINGS).exists()
+
+
+def test_findings_arrow_cannot_type_leave_no_twin_and_the_document_answers(
+    tmp_path: Path,
+) -> None:
+    result = _result()
+    findings = result.finding_frame(values=True).copy()
+    findings["value"] = [7 if i % 2 else "x" for i in range(len(findings))]  # mixed types
+    write_validation(tmp_path, result.header(), findings)
+    assert not (tmp_path / FINDINGS).exists()
+    found = read_error_findings(tmp_path)
+    assert found is not None and sorted(found["record_id"]) == ["s#2", "s#4", "s#6"]

@@ -113,6 +113,9 @@ def clean_project(
         log = ChangeLog()
         stats: dict[str, FieldStats] = {}
         per_object: dict[str, list[pd.DataFrame]] = {}
+        # the fields a mapped field or composite fills (phone extension, a second phone or
+        # e-mail, money's currency, an address's parts), whether or not a value came this time
+        derived: dict[str, set[str]] = {}
         rejected: list[pd.DataFrame] = []
         source_info: list[dict[str, Any]] = []
         objects: dict[str, dict[str, int]] = {}
@@ -163,6 +166,7 @@ def clean_project(
             t_transform += time.monotonic() - t0
             per_object.setdefault(src.object, []).append(frame)
             del frame
+            derived.setdefault(src.object, set()).update(_derived_fields(obj, src.fields))
             rejected.append(rejected_part)
             counts = objects.setdefault(src.object, {"read": 0, "rejected": 0, "merged": 0})
             counts["read"] += read_count
@@ -189,7 +193,8 @@ def clean_project(
             parts = per_object.pop(obj_name)  # the parts live on only in the concatenation
             frame = pd.concat(parts, ignore_index=True)
             del parts
-            provided[obj_name] = set(frame.columns)  # what the sources map (and compose)
+            # what the sources map, and what the mapped fields and composites fill
+            provided[obj_name] = set(frame.columns) | derived.get(obj_name, set())
             for fname in fields:
                 if fname not in frame.columns:
                     frame[fname] = None
@@ -395,6 +400,22 @@ def _copy_config(project: Project, snapshot: Path) -> None:
             data.setdefault("target", {})["url"] = mask_url(url)
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     snapshot.write_text(text, encoding="utf-8")
+
+
+def _derived_fields(obj: Any, mapped: Any) -> set[str]:
+    """The fields that the mapped fields and composites of a source fill when they have a
+    value to give: they belong to the source even in a run where none came."""
+    out: set[str] = set()
+    for name in mapped:
+        fdef = obj.fields.get(name)
+        if fdef is not None:
+            out.update(f for f in (fdef.extension, fdef.second) if f)
+            if fdef.type == "money" and "currency" in obj.fields:
+                out.add("currency")
+        composite = obj.composites.get(name)
+        if composite is not None:
+            out.update(composite.parts.values())
+    return out
 
 
 def _provided_only(

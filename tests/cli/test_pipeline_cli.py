@@ -315,3 +315,24 @@ def test_a_later_load_leaves_fields_no_source_maps_as_the_crm_has_them(project: 
     columns = set(pd.read_parquet(run / "clean" / "contacts.parquet").columns)
     assert {"first_name", "email", "account"} <= columns
     assert not {"title", "mobile_phone", "gender"} & columns
+
+
+def test_a_phone_extension_goes_with_its_phone_even_when_no_extension_came(
+    project: Path,
+) -> None:
+    """The extension is filled from the mapped phone: it belongs to the run even when no phone
+    of this run has one, so a new phone without an extension clears the old extension."""
+    accounts = Path("accounts.csv")
+    accounts.write_text(
+        "Account No,Company Name,Phone\nA1,Acme Ltd,02-2345-6789 ext 12\nA2,Beta Co,\n", "utf-8"
+    )
+    assert invoke("run", "--quiet", "--fail-on", "never").exit_code == 0
+    accounts.write_text(
+        "Account No,Company Name,Phone\nA1,Acme Ltd,02-2999-0000\nA2,Beta Co,\n", "utf-8"
+    )
+    assert invoke("run", "--quiet", "--fail-on", "never").exit_code == 0
+    with sqlite3.connect("crm.db") as conn:
+        row = conn.execute(
+            "SELECT phone, phone_extension FROM accounts WHERE external_id = 'erp:A1'"
+        ).fetchone()
+    assert row == ("+886229990000", None)

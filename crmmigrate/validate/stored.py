@@ -6,7 +6,8 @@ takes seconds to parse, while ``load`` needs only the error findings and the rep
 header. So ``validate`` also writes ``findings.parquet``: the same findings, one row each, with
 the header (everything but the findings) in the file's metadata. The readers here take what they
 need from it, and fall back to ``validation.json`` when it is absent (a run validated by an
-earlier version) or does not belong to that ``validation.json`` (its recorded size differs).
+earlier version) or does not belong to that ``validation.json`` (the SHA-256 of the document it
+was written with differs: a later validation by an earlier version, an edit by hand).
 
 Order of writing: the old ``findings.parquet`` goes first, then ``validation.json``, then the new
 ``findings.parquet``; a validation interrupted half way never leaves a twin that disagrees.
@@ -14,6 +15,7 @@ Order of writing: the old ``findings.parquet`` goes first, then ``validation.jso
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -25,6 +27,7 @@ VALIDATION = "validation.json"
 FINDINGS = "findings.parquet"
 _HEADER_KEY = b"crmmigrate.validation"
 _SIZE_KEY = b"crmmigrate.validation_json_size"
+_SHA256_KEY = b"crmmigrate.validation_json_sha256"
 
 
 def write_validation(run_path: Path, header: dict[str, Any], findings: pd.DataFrame) -> None:
@@ -38,7 +41,8 @@ def write_validation(run_path: Path, header: dict[str, Any], findings: pd.DataFr
     head = json.dumps(header, ensure_ascii=False, indent=2)
     # pandas' C encoder writes the findings (a million of them in seconds, not minutes)
     rows = findings.to_json(orient="records", force_ascii=False, indent=2)
-    _write_atomic(document, f'{head[:-2]},\n  "findings": {rows}\n}}\n'.encode())
+    text = f'{head[:-2]},\n  "findings": {rows}\n}}\n'.encode()
+    _write_atomic(document, text)
     # source_row: whole numbers or none, read back as such (not as floats)
     rows_typed = findings.astype({c: "Int64" for c in ("source_row",) if c in findings})
     try:
@@ -48,7 +52,8 @@ def write_validation(run_path: Path, header: dict[str, Any], findings: pd.DataFr
     meta = {
         **(table.schema.metadata or {}),
         _HEADER_KEY: json.dumps(header, ensure_ascii=False).encode(),
-        _SIZE_KEY: str(document.stat().st_size).encode(),
+        _SIZE_KEY: str(len(text)).encode(),
+        _SHA256_KEY: hashlib.sha256(text).hexdigest().encode(),
     }
     tmp = twin.with_name(f".{twin.name}.tmp")
     pq.write_table(table.replace_schema_metadata(meta), tmp)
@@ -74,7 +79,9 @@ def _twin_metadata(run_path: Path) -> dict[bytes, bytes] | None:
         return None
     if _HEADER_KEY not in meta or meta.get(_SIZE_KEY) != str(document.stat().st_size).encode():
         return None
-    return meta
+    with document.open("rb") as fh:  # the document it was written with, not one of its size
+        digest = hashlib.file_digest(fh, "sha256").hexdigest().encode()
+    return meta if meta.get(_SHA256_KEY) == digest else None
 
 
 def read_validation_header(run_path: Path) -> dict[str, Any] | None:

@@ -130,3 +130,16 @@ def test_findings_arrow_cannot_type_leave_no_twin_and_the_document_answers(
     assert not (tmp_path / FINDINGS).exists()
     found = read_error_findings(tmp_path)
     assert found is not None and sorted(found["record_id"]) == ["s#2", "s#4", "s#6"]
+
+
+def test_a_twin_beside_another_document_of_the_same_size_is_ignored(tmp_path: Path) -> None:
+    """A later validation by an earlier version (or an edit by hand) may leave a document of
+    exactly the old size: the twin is matched on the document's SHA-256, not on its size."""
+    _written(tmp_path)
+    document = tmp_path / VALIDATION
+    text = document.read_text("utf-8")
+    swapped = text.replace('"record_id":"s#2"', '"record_id":"s#9"')
+    assert swapped != text and len(swapped) == len(text)
+    document.write_text(swapped, "utf-8")
+    found = read_error_findings(tmp_path)
+    assert found is not None and sorted(found["record_id"]) == ["s#4", "s#6", "s#9"]

@@ -40,6 +40,8 @@ Action = Literal["inserted", "updated", "unchanged"]
 EXISTS_REASON = "external_id already in the target (use --mode upsert)"
 # Bound parameters per lookup query; well under every backend's limit (SQLite's is 32,766).
 LOOKUP_CHUNK = 900
+# A failing run of rows this short is replayed row by row, not halved further (see _replay).
+ONE_BY_ONE = 32
 # Keys per PostgreSQL ``= ANY(array)`` lookup (one bound parameter each).
 ARRAY_CHUNK = 1000
 
@@ -302,10 +304,11 @@ def _replay(
     """Run ``statement`` for the rows again, isolating the ones the database rejects; return
     the indexes that succeeded, in order.
 
-    The rows go in halves, each in a savepoint; a half that fails is halved again, down to
-    the single row, which gets the database's own reason. One bad row among a batch of n costs
-    about 2·log2(n) statements instead of n (replaying row by row made a 10,000-row batch with
-    one bad row 10,000 round trips).
+    The rows go in halves, each in a savepoint; a half that fails is halved again, and a
+    failing run of ONE_BY_ONE rows or fewer is tried row by row, so each bad row gets the
+    database's own reason. One bad row among a batch of n costs about 2·log2(n/ONE_BY_ONE) +
+    ONE_BY_ONE statements instead of n (replaying row by row made a 10,000-row batch with one
+    bad row 10,000 round trips); a batch where every row fails costs about n + 2n/ONE_BY_ONE.
     """
     succeeded: list[int] = []
 
@@ -321,10 +324,13 @@ def _replay(
                 raise
             if high - low == 1:
                 failures[rows[low].position] = db_reason(err)
-                return
-            middle = (low + high) // 2
-            attempt(low, middle)
-            attempt(middle, high)
+            elif high - low <= ONE_BY_ONE:
+                for index in range(low, high):  # few rows: each alone costs no more
+                    attempt(index, index + 1)
+            else:
+                middle = (low + high) // 2
+                attempt(low, middle)
+                attempt(middle, high)
         else:
             succeeded.extend(range(low, high))
 

@@ -17,8 +17,8 @@ import pandas as pd
 
 from crmmigrate.config import FieldMap, Source
 from crmmigrate.extract.readers import RawTable
+from crmmigrate.frames import LINEAGE
 
-LINEAGE = ["_record_id", "_source", "_source_file", "_source_sheet", "_source_row", "_source_key"]
 REJECT_COLUMNS = ["object", *LINEAGE, "external_id", "stage", "reason"]
 
 

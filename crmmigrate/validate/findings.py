@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmmigrate.frames import LINEAGE
 from crmmigrate.validate.catalogue import CATALOGUE
 
 FINDING_COLUMNS = [
@@ -58,9 +59,6 @@ def row_numbers(rows: pd.Series) -> np.ndarray:
     return numbers.astype(object).where(numbers.notna(), None).to_numpy()
 
 
-_LINEAGE = ["_record_id", "_source", "_source_file", "_source_sheet", "_source_row", "_source_key"]
-
-
 def empty_findings() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in [*FINDING_COLUMNS, VALUE]})
 
@@ -85,7 +83,7 @@ def findings_for(
     kind = CATALOGUE[code]
     at = np.flatnonzero(mask)
     # only the lineage columns, taken at the hits (not a copy of every column of the frame)
-    hit = frame[_LINEAGE].take(at)
+    hit = frame[LINEAGE].take(at)
     if reasons is None:
         message: object = kind.template.format(
             object=obj, field=field, reason="", detail="", rule=rule or code, **fmt

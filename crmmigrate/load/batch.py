@@ -4,7 +4,8 @@ A batch runs inside a transaction the caller owns (committed per batch, or rolle
 end of a dry run). It looks up which of its external ids the target already has, inserts the
 new records and updates the changed ones with one executemany each, and if the database
 rejects the batch it replays it in halves, each in its own savepoint, halving a half that fails
-down to the single row, so the good rows are kept and each bad row gets the database's reason.
+and trying a short failing run row by row, so the good rows are kept and each bad row gets the
+database's reason.
 """
 
 from __future__ import annotations

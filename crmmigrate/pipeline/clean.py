@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from crmmigrate.progress import Progress, no_progress
 from crmmigrate.report.reconciliation import build_reconciliation, write_reconciliation
 from crmmigrate.runs import Run, create_run, output_checksums, write_json_atomic
 from crmmigrate.safecsv import write_csv as write_safe_csv
-from crmmigrate.target_schema import EXTERNAL_ID
+from crmmigrate.target_schema import EXTERNAL_ID, ObjectDef
 from crmmigrate.transform.changes import ChangeLog
 from crmmigrate.transform.consolidate import consolidate
 from crmmigrate.transform.dedupe.crm import (
@@ -240,10 +241,12 @@ def clean_project(
         t0 = time.monotonic()
         progress("writing the run")
         for obj_name, frame in frames.items():
-            kept = _provided_only(frame, provided.get(obj_name, set()), project.schema, obj_name)
+            obj = project.schema.objects[obj_name]
+            kept = _provided_only(frame, provided.get(obj_name, set()), obj)
             _write_frame(kept, run.sub("clean", f"{obj_name}.parquet"), write_csv)
         for obj_name, frame in archived.items():
-            kept = _provided_only(frame, provided.get(obj_name, set()), project.schema, obj_name)
+            obj = project.schema.objects[obj_name]
+            kept = _provided_only(frame, provided.get(obj_name, set()), obj)
             _write_frame(kept, run.sub("clean", "archive", f"{obj_name}.parquet"), True)
         if customers is not None:
             write_safe_csv(customers.unmatched, run.sub("customers", "unmatched_orders.csv"))
@@ -402,7 +405,7 @@ def _copy_config(project: Project, snapshot: Path) -> None:
     snapshot.write_text(text, encoding="utf-8")
 
 
-def _derived_fields(obj: Any, mapped: Any) -> set[str]:
+def _derived_fields(obj: ObjectDef, mapped: Iterable[str]) -> set[str]:
     """The fields that the mapped fields and composites of a source fill when they have a
     value to give: they belong to the source even in a run where none came."""
     out: set[str] = set()
@@ -418,17 +421,16 @@ def _derived_fields(obj: Any, mapped: Any) -> set[str]:
     return out
 
 
-def _provided_only(
-    frame: pd.DataFrame, provided: set[str], schema: Any, obj_name: str
-) -> pd.DataFrame:
-    """The frame without the fields nothing gave a value: no source maps them and no stage
-    (fill, customers) filled one in any record.
+def _provided_only(frame: pd.DataFrame, provided: set[str], obj: ObjectDef) -> pd.DataFrame:
+    """The frame without the fields nothing gave a value: no source maps them (nor fills them
+    from a mapped field) and no stage (fill, customers) filled one in any record.
 
-    A clean frame holds only what the run knows. ``load`` inserts an absent field as NULL and
-    leaves it alone on update, so a field somebody keeps in the target CRM (a title typed in
-    after the first load) is not overwritten with NULL by a later load that never had it.
+    A clean frame holds only what the run knows. ``load`` inserts an absent field with the
+    table's default (NULL where it has none) and leaves it alone on update, so a field somebody
+    keeps in the target CRM (a title typed in after the first load) is not overwritten with
+    NULL by a later load that never had it.
     """
-    fields = schema.objects[obj_name].fields
+    fields = obj.fields
     absent = [
         name
         for name in fields

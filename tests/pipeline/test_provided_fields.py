@@ -23,7 +23,7 @@ def test_only_fields_nothing_provided_are_left_out() -> None:
     ).astype(object)
     provided = {"_record_id", "external_id", "last_name", "email"}
 
-    kept = _provided_only(frame, provided, SCHEMA, "contacts")
+    kept = _provided_only(frame, provided, SCHEMA.objects["contacts"])
 
     assert list(kept.columns) == ["_record_id", "external_id", "last_name", "email", "mailing_city"]
     assert kept["mailing_city"].iloc[1] == "Taipei"

@@ -8,6 +8,14 @@ import sqlalchemy as sa
 from crmmigrate.load import ObjectLoadResult, load_frames
 from crmmigrate.target_schema import TargetSchema
 
+# one object whose code must be unique: the database, not the loader, rejects a repeat
+MEMBERS = TargetSchema.model_validate(
+    {
+        "version": 1,
+        "name": "t",
+        "objects": {"members": {"fields": {"code": {"type": "string", "unique": True}}}},
+    }
+)
 CONTACTS = [
     {"key": "C1", "last_name": "Chen", "email": "chen@example.com", "account": "legacy:A1"},
     {"key": "C2", "last_name": "Lin", "birthdate": "1990-05-17", "account": "legacy:A2"},
@@ -40,13 +48,7 @@ def test_bad_row_is_isolated_and_the_rest_of_the_batch_commits(
 
 
 def test_database_rejection_is_isolated_with_the_database_reason(sqlite_url, make_frame, read_rows):
-    schema = TargetSchema.model_validate(
-        {
-            "version": 1,
-            "name": "t",
-            "objects": {"members": {"fields": {"code": {"type": "string", "unique": True}}}},
-        }
-    )
+    schema = MEMBERS
     members = [
         {"key": "M1", "code": "X1"},
         {"key": "M2", "code": "X1"},
@@ -152,13 +154,7 @@ def test_a_few_bad_rows_in_a_big_batch_are_isolated_in_few_statements(
 ):
     """The replay halves the rows, not one statement per row: three rejected rows of 512 in
     one batch cost tens of INSERTs, and exactly those three are reported."""
-    schema = TargetSchema.model_validate(
-        {
-            "version": 1,
-            "name": "t",
-            "objects": {"members": {"fields": {"code": {"type": "string", "unique": True}}}},
-        }
-    )
+    schema = MEMBERS
     codes = [f"X{i}" for i in range(512)]
     for bad, repeated in ((100, 3), (101, 100), (400, 399)):
         codes[bad] = codes[repeated]
